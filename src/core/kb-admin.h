@@ -1,0 +1,82 @@
+/* kb-admin.h
+ *
+ * Copyright 2026 The Kanribo developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The administration registers: divisions, operators, terminals and the
+ * approved business tasks. Every change is validated, made and journaled in
+ * one transaction; a failure leaves the database as it was.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kb-db.h"
+#include "kb-records.h"
+
+G_BEGIN_DECLS
+
+/* Field names used in KB_FIELD_ERROR errors. */
+#define KB_FIELD_NAME          "name"
+#define KB_FIELD_STAFF_NUMBER  "staff-number"
+#define KB_FIELD_KANA          "kana"
+#define KB_FIELD_DIVISION      "division"
+#define KB_FIELD_ROLES         "roles"
+#define KB_FIELD_CODE          "code"
+#define KB_FIELD_LOCATION      "location"
+#define KB_FIELD_DESCRIPTION   "description"
+#define KB_FIELD_DIVISIONS     "divisions"
+#define KB_FIELD_REASON        "reason"
+
+/* Limits, in characters. */
+#define KB_MAX_NAME         60
+#define KB_MAX_STAFF_NUMBER 16
+#define KB_MAX_CODE         16
+#define KB_MAX_LOCATION     100
+#define KB_MAX_DESCRIPTION  400
+#define KB_MAX_REASON       400
+
+char       *kb_validate_text         (const char   *field,
+                                      const char   *value,
+                                      guint         max_chars,
+                                      gboolean      required,
+                                      gboolean      multiline,
+                                      GError      **error);
+
+gint64      kb_admin_save_division   (KbDb         *db,
+                                      KbDivision   *division,
+                                      const char   *reason,
+                                      GError      **error);
+gint64      kb_admin_save_operator   (KbDb         *db,
+                                      KbOperator   *op,
+                                      const char   *reason,
+                                      GError      **error);
+gint64      kb_admin_save_terminal   (KbDb         *db,
+                                      KbTerminal   *terminal,
+                                      const char   *reason,
+                                      GError      **error);
+gint64      kb_admin_save_task       (KbDb         *db,
+                                      KbTask       *task,
+                                      const char   *reason,
+                                      GError      **error);
+gboolean    kb_admin_set_active      (KbDb         *db,
+                                      const char   *entity,
+                                      gint64        id,
+                                      gboolean      active,
+                                      const char   *reason,
+                                      GError      **error);
+
+GListModel *kb_admin_list_divisions  (KbDb         *db,
+                                      GError      **error);
+GListModel *kb_admin_list_operators  (KbDb         *db,
+                                      GError      **error);
+GListModel *kb_admin_list_terminals  (KbDb         *db,
+                                      GError      **error);
+GListModel *kb_admin_list_tasks      (KbDb         *db,
+                                      GError      **error);
+
+gboolean    kb_demo_seed             (KbDb         *db,
+                                      GError      **error);
+
+G_END_DECLS

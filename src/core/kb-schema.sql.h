@@ -1,0 +1,86 @@
+/* kb-schema.sql.h
+ *
+ * Copyright 2026 The Kanribo developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The schema, one migration per version. A migration is never edited once
+ * released: a change is a new version. The journal's verifier compares the
+ * live schema with what these produce, so any table, index or trigger added,
+ * altered or dropped behind the app's back is reported.
+ */
+
+#pragma once
+
+static const char kb_schema_v1[] =
+  "CREATE TABLE divisions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+  ") STRICT;"
+
+  "CREATE TABLE operators ("
+  "  id INTEGER PRIMARY KEY,"
+  "  staff_number TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  kana TEXT NOT NULL,"
+  "  division_id INTEGER NOT NULL REFERENCES divisions (id),"
+  "  roles INTEGER NOT NULL DEFAULT 0,"
+  "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+  ") STRICT;"
+  "CREATE INDEX operators_division ON operators (division_id);"
+
+  "CREATE TABLE terminals ("
+  "  id INTEGER PRIMARY KEY,"
+  "  code TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  location TEXT NOT NULL,"
+  "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+  ") STRICT;"
+
+  "CREATE TABLE tasks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+  ") STRICT;"
+
+  "CREATE TABLE task_divisions ("
+  "  task_id INTEGER NOT NULL REFERENCES tasks (id),"
+  "  division_id INTEGER NOT NULL REFERENCES divisions (id),"
+  "  PRIMARY KEY (task_id, division_id)"
+  ") STRICT, WITHOUT ROWID;"
+
+  /* actor has no foreign key on purpose: the journal must never be
+   * constrained by, or cascade from, the registers it vouches for. */
+  "CREATE TABLE journal ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  at TEXT NOT NULL,"
+  "  actor INTEGER,"
+  "  terminal TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  entity TEXT,"
+  "  entity_id INTEGER,"
+  "  state TEXT,"
+  "  detail TEXT,"
+  "  prev_hash BLOB NOT NULL,"
+  "  hash BLOB NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX journal_entity ON journal (entity, entity_id);"
+
+  "CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal"
+  " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;"
+  "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal"
+  " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;"
+  "CREATE TRIGGER divisions_no_delete BEFORE DELETE ON divisions"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER operators_no_delete BEFORE DELETE ON operators"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER terminals_no_delete BEFORE DELETE ON terminals"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER tasks_no_delete BEFORE DELETE ON tasks"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;";
+
+static const char * const kb_schema_migrations[] = {
+  NULL,          /* version 0: the empty file */
+  kb_schema_v1,
+};

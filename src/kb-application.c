@@ -1,0 +1,360 @@
+/* kb-application.c
+ *
+ * Copyright 2026 The Kanribo developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "kb-admin.h"
+#include "kb-application.h"
+#include "kb-crypto.h"
+#include "kb-error.h"
+#include "kb-journal.h"
+#include "kb-window.h"
+
+struct _KbApplication {
+  AdwApplication parent_instance;
+
+  char      *database;
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (KbApplication, kb_application, ADW_TYPE_APPLICATION)
+
+/**
+ * kb_default_database_path:
+ *
+ * Returns: (transfer full): $XDG_DATA_HOME/kanribo/kanribo.db
+ */
+char *
+kb_default_database_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "kanribo", "kanribo.db", NULL);
+}
+
+/* --- command line ------------------------------------------------------- */
+
+typedef struct {
+  gint64 start;
+  gboolean shown;
+  gboolean tty;
+  int last_percent;
+} CliProgress;
+
+static void
+cli_progress (gint64   done,
+              gint64   total,
+              gpointer user_data)
+{
+  CliProgress *p = user_data;
+  int percent = total > 0 ? (int) (done * 100 / total) : 100;
+
+  /* Only speak up when it takes more than a moment. */
+  if (!p->shown && g_get_monotonic_time () - p->start < G_USEC_PER_SEC / 2)
+    return;
+  if (percent == p->last_percent || (!p->tty && percent / 10 == p->last_percent / 10))
+    return;
+
+  p->shown = TRUE;
+  p->last_percent = percent;
+  if (p->tty)
+    g_printerr ("\r%s %3d %%", _("Verifying the journal…"), percent);
+  else
+    g_printerr ("%s %d %%\n", _("Verifying the journal…"), percent);
+}
+
+static int
+run_verify (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbDb) db = NULL;
+  KbVerifyReport report = { 0 };
+  CliProgress progress = { g_get_monotonic_time (), FALSE, isatty (STDERR_FILENO), -1 };
+  gboolean ok;
+
+  db = kb_db_open (path, KB_DB_OPEN_READ_ONLY, &error);
+  if (db == NULL)
+    {
+      g_printerr ("%s: %s\n", _("Cannot verify"), error->message);
+      return 2;
+    }
+
+  ok = kb_journal_verify (db, cli_progress, &progress, NULL, &report, &error);
+  if (progress.shown && progress.tty)
+    g_printerr ("\n");
+
+  if (ok)
+    {
+      g_print (_("Journal intact: %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT
+                 " register rows checked.\n"), report.n_entries, report.n_rows);
+      g_print (_("Last entry: %" G_GINT64_FORMAT ", hash %s\n"), report.head_seq,
+               report.head_hash);
+      if (!report.anchor_found)
+        g_print ("%s\n", _("Note: no anchor file was found beside the database, so removal of "
+                           "the newest entries could not be checked."));
+    }
+  else if (g_error_matches (error, KB_STORE_ERROR, KB_STORE_ERROR_TAMPERED))
+    {
+      g_printerr (_("TAMPERED: %s\n"), error->message);
+      if (report.bad_entity != NULL && report.bad_id > 0)
+        g_printerr (_("Register row: %s %" G_GINT64_FORMAT "\n"), report.bad_entity,
+                    report.bad_id);
+      else if (report.bad_seq > 0)
+        g_printerr (_("First bad journal entry: %" G_GINT64_FORMAT "\n"), report.bad_seq);
+    }
+  else
+    g_printerr ("%s: %s\n", _("Cannot verify"), error->message);
+
+  kb_verify_report_clear (&report);
+  return ok ? 0 : 1;
+}
+
+static int
+run_seed_demo (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbDb) db = NULL;
+
+  db = kb_db_open (path, KB_DB_OPEN_CREATE, &error);
+  if (db == NULL)
+    {
+      g_printerr ("%s: %s\n", _("Cannot open the database"), error->message);
+      return 2;
+    }
+
+  if (!kb_demo_seed (db, &error))
+    {
+      if (g_error_matches (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED))
+        {
+          g_print ("%s\n", error->message);
+          return 0;
+        }
+      g_printerr ("%s: %s\n", _("Cannot add the demo office"), error->message);
+      return 1;
+    }
+
+  g_print (_("Added the demo office to %s: 3 divisions, 12 operators, 4 terminals and the "
+             "business tasks.\n"), path);
+  return 0;
+}
+
+static int
+kb_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  KbApplication *self = KB_APPLICATION (app);
+  g_autofree char *database = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "database", "^&ay", NULL))
+    {
+      g_variant_dict_lookup (options, "database", "^ay", &database);
+      kb_application_set_database (self, database);
+    }
+
+  if (g_variant_dict_contains (options, "verify"))
+    return run_verify (kb_application_get_database (self));
+
+  if (g_variant_dict_contains (options, "seed-demo"))
+    return run_seed_demo (kb_application_get_database (self));
+
+  return -1;
+}
+
+/* --- actions ------------------------------------------------------------ */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* Closing the windows lets them save their size. */
+  for (GList *l = windows; l != NULL;)
+    {
+      GtkWindow *window = l->data;
+      l = l->next;
+      gtk_window_close (window);
+    }
+  g_application_quit (app);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "The Kanribo developers", NULL };
+  GtkApplication *app = user_data;
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "modal", TRUE,
+                        "application-name", _("Kanribo"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Kanribo developers"),
+                        "developers", developers,
+                        "comments", _("The security registers of the Juki-Net terminals: "
+                                      "card lock, terminal usage, information assets, "
+                                      "training and audits, in a tamper-evident journal."),
+                        "website", "https://github.com/kanribo/kanribo",
+                        "issue-url", "https://github.com/kanribo/kanribo/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The Kanribo developers",
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+};
+
+static void
+update_color_scheme (KbApplication *self)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  int scheme = g_settings_get_enum (self->settings, "color-scheme");
+
+  adw_style_manager_set_color_scheme (manager,
+                                      scheme == 1 ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                                      : scheme == 2 ? ADW_COLOR_SCHEME_FORCE_DARK
+                                      : ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+kb_application_startup (GApplication *app)
+{
+  KbApplication *self = KB_APPLICATION (app);
+  g_autoptr(GAction) scheme = NULL;
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+
+  G_APPLICATION_CLASS (kb_application_parent_class)->startup (app);
+
+  /* Only the graphical path needs settings; the command line works
+   * without the schema being installed. */
+  kb_application_get_settings (self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  scheme = g_settings_create_action (self->settings, "color-scheme");
+  g_action_map_add_action (G_ACTION_MAP (app), scheme);
+  g_signal_connect_object (self->settings, "changed::color-scheme",
+                           G_CALLBACK (update_color_scheme), self, G_CONNECT_SWAPPED);
+  update_color_scheme (self);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  kb_window_set_accels (GTK_APPLICATION (app));
+}
+
+static void
+kb_application_activate (GApplication *app)
+{
+  KbApplication *self = KB_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (kb_window_new (self));
+  gtk_window_present (window);
+}
+
+static void
+kb_application_finalize (GObject *object)
+{
+  KbApplication *self = KB_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->database);
+
+  G_OBJECT_CLASS (kb_application_parent_class)->finalize (object);
+}
+
+static void
+kb_application_class_init (KbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = kb_application_finalize;
+  app_class->handle_local_options = kb_application_handle_local_options;
+  app_class->startup = kb_application_startup;
+  app_class->activate = kb_application_activate;
+}
+
+static void
+kb_application_init (KbApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+    { "database", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Use this database file instead of the default one"), N_("FILE") },
+    { "verify", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Check the journal and every register against it, then exit"), NULL },
+    { "seed-demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Fill an empty database with a demo office, then exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("The security registers of the Juki-Net terminals."));
+}
+
+KbApplication *
+kb_application_new (void)
+{
+  return g_object_new (KB_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", "/io/github/kanribo/Kanribo",
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
+/**
+ * kb_application_get_database:
+ *
+ * Returns: the database file: the one given with --database, or the default
+ */
+const char *
+kb_application_get_database (KbApplication *self)
+{
+  if (self->database == NULL)
+    self->database = kb_default_database_path ();
+  return self->database;
+}
+
+void
+kb_application_set_database (KbApplication *self,
+                             const char    *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+  g_free (self->database);
+  self->database = g_file_get_path (file);
+}
+
+GSettings *
+kb_application_get_settings (KbApplication *self)
+{
+  if (self->settings == NULL)
+    self->settings = g_settings_new (APP_ID);
+  return self->settings;
+}

@@ -1,0 +1,420 @@
+/* kb-window.c
+ *
+ * Copyright 2026 The Kanribo developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "kb-admin-page.h"
+#include "kb-journal-page.h"
+#include "kb-window.h"
+
+struct _KbWindow {
+  AdwApplicationWindow parent_instance;
+
+  KbStore         *store;
+  GCancellable    *cancellable;
+  GSettings       *settings;
+
+  AdwToastOverlay *toast_overlay;
+  GtkStack        *main_stack;
+  AdwStatusPage   *error_page;
+  AdwLeaflet      *leaflet;
+  GtkWidget       *sidebar;
+  GtkWidget       *content;
+  GtkListBox      *sidebar_list;
+  AdwWindowTitle  *content_title;
+  GtkWidget       *add_button;
+  GtkToggleButton *search_button;
+  GtkStack        *page_stack;
+
+  GBinding        *search_binding;   /* owned by the page and the button */
+};
+
+G_DEFINE_FINAL_TYPE (KbWindow, kb_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* The pages that work; later registers add theirs here. */
+static const struct {
+  const char *name;
+  const char *title;
+  const char *icon;
+} pages[] = {
+  { "operator", N_("Operators"), "system-users-symbolic" },
+  { "division", N_("Divisions"), "network-workgroup-symbolic" },
+  { "terminal", N_("Terminals"), "computer-symbolic" },
+  { "task", N_("Business Tasks"), "view-list-bullet-symbolic" },
+  { "journal", N_("Journal"), "security-high-symbolic" },
+};
+
+static GtkWidget *
+visible_page (KbWindow *self)
+{
+  return gtk_stack_get_visible_child (self->page_stack);
+}
+
+static void
+update_header (KbWindow *self)
+{
+  GtkWidget *page = visible_page (self);
+  gboolean is_admin = KB_IS_ADMIN_PAGE (page);
+  const char *name = gtk_stack_get_visible_child_name (self->page_stack);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (g_strcmp0 (pages[i].name, name) == 0)
+      adw_window_title_set_title (self->content_title, _(pages[i].title));
+
+  gtk_widget_set_visible (self->add_button, is_admin);
+  gtk_widget_set_visible (GTK_WIDGET (self->search_button), is_admin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-record", is_admin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", is_admin);
+
+  /* One toggle drives the search bar of whichever page is shown. */
+  if (self->search_binding != NULL)
+    g_binding_unbind (g_steal_pointer (&self->search_binding));
+  if (is_admin)
+    self->search_binding = g_object_bind_property (page, "search-mode",
+                                                   self->search_button, "active",
+                                                   G_BINDING_BIDIRECTIONAL |
+                                                   G_BINDING_SYNC_CREATE);
+}
+
+static void
+page_changed_cb (KbWindow *self)
+{
+  update_header (self);
+}
+
+static void
+sidebar_row_activated_cb (KbWindow      *self,
+                          GtkListBoxRow *row)
+{
+  const char *name = g_object_get_data (G_OBJECT (row), "page");
+
+  gtk_stack_set_visible_child_name (self->page_stack, name);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+back_clicked_cb (KbWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static GtkWidget *
+sidebar_row_new (const char *name,
+                 const char *title,
+                 const char *icon)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "page", g_strdup (name), g_free);
+
+  return row;
+}
+
+static GtkWidget *
+section_header_new (const char *title)
+{
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 6);
+  return label;
+}
+
+static void
+sidebar_header_func (GtkListBoxRow *row,
+                     GtkListBoxRow *before,
+                     gpointer       user_data)
+{
+  const char *name = g_object_get_data (G_OBJECT (row), "page");
+
+  if (before == NULL)
+    gtk_list_box_row_set_header (row, section_header_new (_("Administration")));
+  else if (g_str_equal (name, "journal"))
+    gtk_list_box_row_set_header (row, section_header_new (_("Evidence")));
+  else
+    gtk_list_box_row_set_header (row, NULL);
+}
+
+static void
+build_pages (KbWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *page;
+
+      if (g_str_equal (pages[i].name, "journal"))
+        page = kb_journal_page_new (self->store);
+      else
+        page = kb_admin_page_new (self->store, pages[i].name);
+
+      gtk_stack_add_named (self->page_stack, page, pages[i].name);
+      gtk_list_box_append (self->sidebar_list,
+                           sidebar_row_new (pages[i].name, _(pages[i].title), pages[i].icon));
+    }
+  gtk_list_box_set_header_func (self->sidebar_list, sidebar_header_func, NULL, NULL);
+  gtk_list_box_select_row (self->sidebar_list, gtk_list_box_get_row_at_index (self->sidebar_list, 0));
+  gtk_stack_set_visible_child_name (self->page_stack, pages[0].name);
+  update_header (self);
+}
+
+static void
+store_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kb_store_open_finish (KB_STORE (source), result, &error))
+    {
+      g_autofree char *text = g_markup_printf_escaped ("%s\n\n<small>%s</small>",
+                                                       error->message,
+                                                       kb_store_get_path (self->store));
+
+      adw_status_page_set_description (self->error_page, text);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      return;
+    }
+
+  build_pages (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+}
+
+static void
+open_store (KbWindow      *self,
+            KbApplication *app)
+{
+  const char *path = kb_application_get_database (app);
+  g_autofree char *default_path = kb_default_database_path ();
+  g_autofree char *terminal = g_settings_get_string (self->settings, "terminal-code");
+
+  /* The default folder is ours: keep it private even if it already existed. */
+  if (g_strcmp0 (path, default_path) == 0)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (g_mkdir_with_parents (dir, 0700) == 0)
+        g_chmod (dir, 0700);
+    }
+
+  self->store = kb_store_new (path);
+  kb_store_open_async (self->store, TRUE, self->cancellable, store_opened_cb,
+                       g_object_ref (self));
+  kb_store_set_actor (self->store, 0, terminal);
+}
+
+static gboolean
+kb_window_close_request (GtkWindow *window)
+{
+  KbWindow *self = KB_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (kb_window_parent_class)->close_request (window);
+}
+
+static void
+new_record_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KbWindow *self = KB_WINDOW (widget);
+  GtkWidget *page = visible_page (self);
+
+  if (KB_IS_ADMIN_PAGE (page))
+    kb_admin_page_add (KB_ADMIN_PAGE (page));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KbWindow *self = KB_WINDOW (widget);
+  GtkWidget *page = visible_page (self);
+
+  if (KB_IS_ADMIN_PAGE (page))
+    g_object_set (page, "search-mode", TRUE, NULL);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  kb_window_show_page (KB_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+kb_window_dispose (GObject *object)
+{
+  KbWindow *self = KB_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KB_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (kb_window_parent_class)->dispose (object);
+}
+
+static void
+kb_window_finalize (GObject *object)
+{
+  KbWindow *self = KB_WINDOW (object);
+
+  /* Pages hold the store too; by now they are gone, and closing waits for
+   * queued writes to finish. */
+  if (self->store != NULL)
+    kb_store_close (self->store);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (kb_window_parent_class)->finalize (object);
+}
+
+static void
+kb_window_class_init (KbWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = kb_window_dispose;
+  object_class->finalize = kb_window_finalize;
+  window_class->close_request = kb_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/kb-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, add_button);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, page_stack);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-record", NULL, new_record_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+}
+
+static void
+kb_window_init (KbWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-record", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", FALSE);
+}
+
+/**
+ * kb_window_set_accels:
+ *
+ * The window's keyboard shortcuts, set once for the application; the
+ * shortcuts window (ui/help-overlay.ui) lists them.
+ */
+void
+kb_window_set_accels (GtkApplication *app)
+{
+  static const char *new_accels[] = { "<Primary>n", NULL };
+  static const char *search_accels[] = { "<Primary>f", NULL };
+  static const char *page_accels[][2] = {
+    { "<Alt>1", NULL }, { "<Alt>2", NULL }, { "<Alt>3", NULL }, { "<Alt>4", NULL },
+    { "<Alt>5", NULL },
+  };
+
+  gtk_application_set_accels_for_action (app, "win.new-record", new_accels);
+  gtk_application_set_accels_for_action (app, "win.search", search_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (pages) && i < G_N_ELEMENTS (page_accels); i++)
+    {
+      g_autofree char *detailed = g_strdup_printf ("win.show-page('%s')", pages[i].name);
+
+      gtk_application_set_accels_for_action (app, detailed, page_accels[i]);
+    }
+}
+
+KbWindow *
+kb_window_new (KbApplication *app)
+{
+  KbWindow *self = g_object_new (KB_TYPE_WINDOW, "application", app, NULL);
+  GSettings *settings = kb_application_get_settings (app);
+
+  self->settings = g_object_ref (settings);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  open_store (self, app);
+  return self;
+}
+
+KbStore *
+kb_window_get_store (KbWindow *self)
+{
+  return self->store;
+}
+
+void
+kb_window_show_page (KbWindow   *self,
+                     const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (g_str_equal (pages[i].name, name))
+      {
+        gtk_stack_set_visible_child_name (self->page_stack, name);
+        gtk_list_box_select_row (self->sidebar_list,
+                                 gtk_list_box_get_row_at_index (self->sidebar_list, i));
+        return;
+      }
+}
+
+const char *
+kb_window_get_page (KbWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->page_stack);
+}
+
+GtkWidget *
+kb_window_get_page_widget (KbWindow   *self,
+                           const char *name)
+{
+  return gtk_stack_get_child_by_name (self->page_stack, name);
+}
+
+void
+kb_window_toast (KbWindow   *self,
+                 const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}

@@ -758,6 +758,7 @@ kb_admin_page_init (KbAdminPage *self)
   self->cancellable = g_cancellable_new ();
   self->items = g_list_store_new (G_TYPE_OBJECT);
   self->divisions = G_LIST_MODEL (g_list_store_new (KB_TYPE_DIVISION));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 }
 

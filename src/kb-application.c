@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <unistd.h>
 
@@ -92,22 +94,31 @@ run_verify (const char *path)
 
   if (ok)
     {
-      g_print (_("Journal intact: %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT
+      g_print (_("Journal intact: %" PRId64 " entries, %" PRId64
                  " register rows checked.\n"), report.n_entries, report.n_rows);
-      g_print (_("Last entry: %" G_GINT64_FORMAT ", hash %s\n"), report.head_seq,
+      g_print (_("Last entry: %" PRId64 ", hash %s\n"), report.head_seq,
                report.head_hash);
       if (!report.anchor_found)
         g_print ("%s\n", _("Note: no anchor file was found beside the database, so removal of "
                            "the newest entries could not be checked."));
+      else if (report.anchor_seq < report.head_seq)
+        g_print (_("Note: %" PRId64 " entries come after entry %" PRId64 ", the newest this "
+                   "installation wrote; they were written by another installation or added "
+                   "behind Kanribo’s back.\n"),
+                 report.head_seq - report.anchor_seq, report.anchor_seq);
     }
   else if (g_error_matches (error, KB_STORE_ERROR, KB_STORE_ERROR_TAMPERED))
     {
       g_printerr (_("TAMPERED: %s\n"), error->message);
       if (report.bad_entity != NULL && report.bad_id > 0)
-        g_printerr (_("Register row: %s %" G_GINT64_FORMAT "\n"), report.bad_entity,
-                    report.bad_id);
+        {
+          const KbRegister *reg = kb_register_lookup (report.bad_entity);
+
+          g_printerr (_("Register row: %s %" PRId64 "\n"),
+                      reg != NULL ? _(reg->label) : report.bad_entity, report.bad_id);
+        }
       else if (report.bad_seq > 0)
-        g_printerr (_("First bad journal entry: %" G_GINT64_FORMAT "\n"), report.bad_seq);
+        g_printerr (_("First bad journal entry: %" PRId64 "\n"), report.bad_seq);
     }
   else
     g_printerr ("%s: %s\n", _("Cannot verify"), error->message);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "kb-canon.h"
@@ -110,7 +112,7 @@ kb_journal_format_subtitle (KbJournalEntry *entry)
   const char *who = kb_journal_entry_get_actor_name (entry);
 
   /* Translators: time · who · terminal · journal entry number */
-  return g_strdup_printf (_("%s · %s · %s · entry %" G_GINT64_FORMAT), when,
+  return g_strdup_printf (_("%s · %s · %s · entry %" PRId64), when,
                           who != NULL ? who : _("system"), kb_journal_entry_get_terminal (entry),
                           kb_journal_entry_get_seq (entry));
 }
@@ -202,7 +204,8 @@ kb_journal_format_changes (const char *before,
       shown_new = format_value (key, new_value, divisions);
       if (old_values == NULL)
         {
-          g_ptr_array_add (lines, g_strdup_printf ("%s: %s", label, shown_new));
+          /* Translators: a field of a register row and its value */
+          g_ptr_array_add (lines, g_strdup_printf (C_("field value", "%s: %s"), label, shown_new));
           continue;
         }
       if (g_strcmp0 (g_hash_table_lookup (old_values, key), new_value) != 0)
@@ -210,7 +213,9 @@ kb_journal_format_changes (const char *before,
           g_autofree char *shown_old = format_value (key, g_hash_table_lookup (old_values, key),
                                                      divisions);
 
-          g_ptr_array_add (lines, g_strdup_printf ("%s: %s → %s", label, shown_old, shown_new));
+          /* Translators: a field, its old value and its new value */
+          g_ptr_array_add (lines, g_strdup_printf (C_("field change", "%s: %s → %s"), label,
+                                                   shown_old, shown_new));
         }
     }
 

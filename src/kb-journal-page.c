@@ -9,8 +9,11 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
+#include "kb-canon.h"
 #include "kb-error.h"
 #include "kb-journal-format.h"
 #include "kb-journal-page.h"
@@ -55,10 +58,16 @@ recent_loaded_cb (GObject      *source,
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
       g_autoptr(KbJournalEntry) entry = g_list_model_get_item (entries, i);
-      g_autofree char *title = kb_journal_format_kind (kb_journal_entry_get_kind (entry));
+      g_autofree char *kind = kb_journal_format_kind (kb_journal_entry_get_kind (entry));
       g_autofree char *subtitle = kb_journal_format_subtitle (entry);
+      g_autoptr(GHashTable) state = kb_canon_parse (kb_journal_entry_get_state (entry), NULL);
+      const char *name = state != NULL ? g_hash_table_lookup (state, "name") : NULL;
+      g_autofree char *title = NULL;
       GtkWidget *row = adw_action_row_new ();
 
+      /* Translators: a journal event and the row it is about */
+      title = name != NULL ? g_strdup_printf (C_("journal row", "%s: %s"), kind, name)
+                           : g_strdup (kind);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -85,7 +94,7 @@ verify_progress_cb (gint64   done,
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 1.0);
-  text = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " entries"), done, total);
+  text = g_strdup_printf (_("%" PRId64 " of %" PRId64 " entries"), done, total);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
@@ -109,8 +118,8 @@ verified_cb (GObject      *source,
 
   if (report != NULL)
     {
-      self->result = g_strdup_printf (_("Intact: %" G_GINT64_FORMAT " entries and %"
-                                        G_GINT64_FORMAT " register rows checked"),
+      self->result = g_strdup_printf (_("Intact: %" PRId64 " entries and %"
+                                        PRId64 " register rows checked"),
                                       report->n_entries, report->n_rows);
       gtk_image_set_from_icon_name (self->verify_icon, "emblem-ok-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->verify_icon), "success");

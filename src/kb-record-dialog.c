@@ -192,8 +192,7 @@ add_text_field (KbRecordDialog       *self,
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (f.row), FALSE);
   f.entry = GTK_ENTRY (gtk_entry_new ());
   gtk_widget_set_valign (GTK_WIDGET (f.entry), GTK_ALIGN_CENTER);
-  gtk_widget_set_hexpand (GTK_WIDGET (f.entry), TRUE);
-  gtk_editable_set_width_chars (GTK_EDITABLE (f.entry), 18);
+  gtk_editable_set_width_chars (GTK_EDITABLE (f.entry), 24);
   gtk_entry_set_activates_default (f.entry, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (f.entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _(def->title), -1);

@@ -17,6 +17,30 @@
 
 /* --- validation ----------------------------------------------------------- */
 
+/* g_strstrip() knows only ASCII white space, but a Japanese input method
+ * types U+3000 IDEOGRAPHIC SPACE: a field of such spaces must count as
+ * empty, and one at the end must not make two names differ. */
+static void
+strip_unicode_space (char *text)
+{
+  char *start = text;
+  char *end;
+
+  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start)
+    {
+      char *prev = g_utf8_prev_char (end);
+
+      if (!g_unichar_isspace (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+  memmove (text, start, end - start);
+  text[end - start] = '\0';
+}
+
 /**
  * kb_validate_text:
  * @field: the field name for the error
@@ -53,7 +77,7 @@ kb_validate_text (const char  *field,
     }
 
   normal = g_utf8_normalize (value, -1, G_NORMALIZE_NFC);
-  g_strstrip (normal);
+  strip_unicode_space (normal);
 
   if (required && normal[0] == '\0')
     {
@@ -750,6 +774,9 @@ make_task (sqlite3_stmt *stmt)
 {
   g_auto(GStrv) ids = g_strsplit (col_text (stmt, 4), ",", -1);
   g_autoptr(GArray) div_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto(GStrv) names = g_strsplit (col_text (stmt, 5), "\x1f", -1);
+  /* Translators: separates division names in a list */
+  g_autofree char *joined = g_strjoinv (_(", "), names);
 
   for (guint i = 0; ids[i] != NULL; i++)
     if (ids[i][0] != '\0')
@@ -760,7 +787,7 @@ make_task (sqlite3_stmt *stmt)
 
   return kb_task_new (sqlite3_column_int64 (stmt, 0), col_text (stmt, 1),
                       col_text (stmt, 2), (const gint64 *) (gpointer) div_ids->data,
-                      div_ids->len, col_text (stmt, 5), sqlite3_column_int (stmt, 3));
+                      div_ids->len, joined, sqlite3_column_int (stmt, 3));
 }
 
 /**
@@ -823,7 +850,7 @@ kb_admin_list_tasks (KbDb    *db,
                     " (SELECT group_concat (division_id, ',') FROM"
                     "   (SELECT division_id FROM task_divisions WHERE task_id = t.id"
                     "    ORDER BY division_id)),"
-                    " (SELECT group_concat (name, ', ') FROM"
+                    " (SELECT group_concat (name, char (31)) FROM"
                     "   (SELECT d.name FROM task_divisions td JOIN divisions d"
                     "    ON d.id = td.division_id WHERE td.task_id = t.id ORDER BY d.id))"
                     " FROM tasks t ORDER BY t.active DESC, t.id",

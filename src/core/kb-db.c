@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -176,7 +178,10 @@ inspect_existing (const char  *path,
     }
   if (st.st_size == 0)
     {
+      /* An empty file becomes our database: make it private like a new one. */
       *is_empty = TRUE;
+      if ((st.st_mode & 0777) != 0600)
+        g_chmod (path, 0600);
       return TRUE;
     }
 
@@ -664,7 +669,7 @@ kb_db_load_head (KbDb    *db,
         {
           sqlite3_reset (stmt);
           g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_TAMPERED,
-                       _("The last journal entry (%" G_GINT64_FORMAT ") has a malformed hash"),
+                       _("The last journal entry (%" PRId64 ") has a malformed hash"),
                        db->head_seq);
           return FALSE;
         }
@@ -744,7 +749,7 @@ write_anchor (KbDb *db)
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
 
-  contents = g_strdup_printf ("kanribo-anchor 1\n%" G_GINT64_FORMAT " %s\n", db->head_seq, hex);
+  contents = g_strdup_printf ("kanribo-anchor 1\n%" PRId64 " %s\n", db->head_seq, hex);
   /* The commit has happened; a failure here only weakens the check for a
    * truncated journal, and --verify will say the anchor is behind. */
   if (!g_file_set_contents_full (path, contents, -1,

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 #include <time.h>
 
@@ -23,16 +25,16 @@
 #include "kb-journal.h"
 
 static const KbRegister registers[] = {
-  { "division", "divisions",
+  { "division", "divisions", N_("divisions"),
     "SELECT t.id, t.name, t.active FROM divisions t" },
-  { "operator", "operators",
+  { "operator", "operators", N_("operators"),
     "SELECT t.id, t.staff_number, t.name, t.kana, t.division_id, t.roles, t.active"
     " FROM operators t" },
-  { "terminal", "terminals",
+  { "terminal", "terminals", N_("terminals"),
     "SELECT t.id, t.code, t.name, t.location, t.active FROM terminals t" },
   /* A task's approved divisions are part of its state, so a row slipped
    * into or out of task_divisions changes the task. */
-  { "task", "tasks",
+  { "task", "tasks", N_("business tasks"),
     "SELECT t.id, t.name, t.description, t.active,"
     " (SELECT group_concat (division_id, ',') FROM"
     "   (SELECT d.division_id FROM task_divisions d WHERE d.task_id = t.id"
@@ -272,7 +274,7 @@ kb_journal_row_state (KbDb        *db,
     {
       if (rc == SQLITE_DONE)
         g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_NOT_FOUND,
-                     _("There is no %s with id %" G_GINT64_FORMAT), entity, entity_id);
+                     _("There is no %s with id %" PRId64), entity, entity_id);
       else
         kb_db_set_error (db, error, _("Cannot read the changed row"));
       sqlite3_reset (stmt);
@@ -557,8 +559,8 @@ verify_anchor (KbDb            *db,
 {
   if (anchor_seq > report->head_seq)
     return tampered_entry (report, error, report->head_seq + 1,
-                           _("The journal ends at entry %" G_GINT64_FORMAT " but entry %"
-                             G_GINT64_FORMAT " was written: entries were removed from its end"),
+                           _("The journal ends at entry %" PRId64 " but entry %"
+                             PRId64 " was written: entries were removed from its end"),
                            report->head_seq, anchor_seq);
   if (hash_at_anchor == NULL)
     return TRUE;
@@ -621,9 +623,9 @@ verify_registers (KbDb            *db,
           if (e == NULL)
             {
               g_autofree char *msg =
-                g_strdup_printf (_("Row %" G_GINT64_FORMAT " of the %s register has no journal "
+                g_strdup_printf (_("Row %" PRId64 " of the %s register has no journal "
                                    "entry: it was inserted behind Kanribo’s back"),
-                                 id, registers[r].table);
+                                 id, _(registers[r].label));
               sqlite3_finalize (stmt);
               return tampered_row (report, error, registers[r].entity, id, 0, msg);
             }
@@ -634,10 +636,10 @@ verify_registers (KbDb            *db,
           if (memcmp (digest, e->digest, sizeof e->digest) != 0)
             {
               g_autofree char *msg =
-                g_strdup_printf (_("Row %" G_GINT64_FORMAT " of the %s register differs from "
-                                   "journal entry %" G_GINT64_FORMAT ": it was edited behind "
+                g_strdup_printf (_("Row %" PRId64 " of the %s register differs from "
+                                   "journal entry %" PRId64 ": it was edited behind "
                                    "Kanribo’s back"),
-                                 id, registers[r].table, e->seq);
+                                 id, _(registers[r].label), e->seq);
               sqlite3_finalize (stmt);
               return tampered_row (report, error, registers[r].entity, id, e->seq, msg);
             }
@@ -659,10 +661,10 @@ verify_registers (KbDb            *db,
           int r = (int) ((guint64) e->key >> 56) - 1;
           gint64 id = e->key & G_GINT64_CONSTANT (0x00ffffffffffffff);
           g_autofree char *msg =
-            g_strdup_printf (_("Row %" G_GINT64_FORMAT " of the %s register, recorded by journal "
-                               "entry %" G_GINT64_FORMAT ", is missing: it was deleted behind "
+            g_strdup_printf (_("Row %" PRId64 " of the %s register, recorded by journal "
+                               "entry %" PRId64 ", is missing: it was deleted behind "
                                "Kanribo’s back"),
-                             id, registers[r].table, e->seq);
+                             id, _(registers[r].label), e->seq);
 
           return tampered_row (report, error, registers[r].entity, id, e->seq, msg);
         }
@@ -679,7 +681,7 @@ verify_registers (KbDb            *db,
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);
           g_autofree char *msg =
-            g_strdup_printf (_("The task_divisions table links task %" G_GINT64_FORMAT
+            g_strdup_printf (_("The task_divisions table links task %" PRId64
                                " to a task or division that does not exist"), id);
           sqlite3_finalize (stmt);
           return tampered_row (report, error, "task", id, 0, msg);
@@ -742,6 +744,7 @@ kb_journal_verify (KbDb           *db,
   expect_table_init (&expect, 1024);
   has_anchor = read_anchor (db, &anchor_seq, anchor_hash);
   report->anchor_found = has_anchor;
+  report->anchor_seq = has_anchor ? anchor_seq : 0;
   gcry_md_open (&md, GCRY_MD_SHA256, 0);
 
   if (sqlite3_prepare_v2 (db->handle,
@@ -778,12 +781,12 @@ kb_journal_verify (KbDb           *db,
         {
           if (e.seq > expected_seq)
             tampered_entry (report, error, expected_seq,
-                            _("Journal entry %" G_GINT64_FORMAT " is missing (the journal jumps "
-                              "from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")"),
+                            _("Journal entry %" PRId64 " is missing (the journal jumps "
+                              "from %" PRId64 " to %" PRId64 ")"),
                             expected_seq, expected_seq - 1, e.seq);
           else
             tampered_entry (report, error, e.seq,
-                            _("Journal entry %" G_GINT64_FORMAT " is out of order"), e.seq);
+                            _("Journal entry %" PRId64 " is out of order"), e.seq);
           goto out;
         }
 
@@ -792,15 +795,15 @@ kb_journal_verify (KbDb           *db,
           sqlite3_column_bytes (stmt, 10) != KB_SHA256_LEN)
         {
           tampered_entry (report, error, e.seq,
-                          _("Journal entry %" G_GINT64_FORMAT " is malformed"), e.seq);
+                          _("Journal entry %" PRId64 " is malformed"), e.seq);
           goto out;
         }
 
       if (memcmp (sqlite3_column_blob (stmt, 9), prev, KB_SHA256_LEN) != 0)
         {
           tampered_entry (report, error, e.seq,
-                          _("Journal entry %" G_GINT64_FORMAT " does not follow entry %"
-                            G_GINT64_FORMAT ": the chain is broken there"),
+                          _("Journal entry %" PRId64 " does not follow entry %"
+                            PRId64 ": the chain is broken there"),
                           e.seq, e.seq - 1);
           goto out;
         }
@@ -809,7 +812,7 @@ kb_journal_verify (KbDb           *db,
       if (memcmp (sqlite3_column_blob (stmt, 10), hash, KB_SHA256_LEN) != 0)
         {
           tampered_entry (report, error, e.seq,
-                          _("Journal entry %" G_GINT64_FORMAT " was altered: its hash does not "
+                          _("Journal entry %" PRId64 " was altered: its hash does not "
                             "match its contents"), e.seq);
           goto out;
         }
@@ -823,7 +826,7 @@ kb_journal_verify (KbDb           *db,
           if (r < 0 || !e.has_entity_id || e.entity_id <= 0)
             {
               tampered_entry (report, error, e.seq,
-                              _("Journal entry %" G_GINT64_FORMAT " names an unknown register "
+                              _("Journal entry %" PRId64 " names an unknown register "
                                 "row"), e.seq);
               goto out;
             }
@@ -838,7 +841,7 @@ kb_journal_verify (KbDb           *db,
           if (memcmp (hash, anchor_hash, KB_SHA256_LEN) != 0)
             {
               tampered_entry (report, error, e.seq,
-                              _("Journal entry %" G_GINT64_FORMAT " differs from the one "
+                              _("Journal entry %" PRId64 " differs from the one "
                                 "this installation wrote: the journal was rewritten"), e.seq);
               goto out;
             }
@@ -865,7 +868,7 @@ kb_journal_verify (KbDb           *db,
 
   report->head_seq = report->n_entries;
   report->head_hash = kb_hex_encode (prev, KB_SHA256_LEN);
-  if (progress != NULL)
+  if (progress != NULL && (report->n_entries & 0x3fff) != 0)
     progress (report->n_entries, total, user_data);
 
   if (has_anchor && !anchor_matched && !verify_anchor (db, report, NULL, anchor_seq, error))

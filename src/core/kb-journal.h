@@ -16,12 +16,14 @@ G_BEGIN_DECLS
  * KbRegister:
  * @entity: the name journal entries use ("operator")
  * @table: the SQL table
+ * @label: the register's name for people, untranslated (N_())
  * @state_sql: a SELECT giving the row's whole state, aliased `t`; the
  *   journal stores its canonical form, the verifier recomputes it
  */
 typedef struct {
   const char *entity;
   const char *table;
+  const char *label;
   const char *state_sql;
 } KbRegister;
 
@@ -62,6 +64,7 @@ typedef struct {
   gint64  head_seq;
   char   *head_hash;      /* hex */
   gboolean anchor_found;
+  gint64  anchor_seq;     /* the newest entry this installation wrote */
   gint64  bad_seq;
   char   *bad_entity;
   gint64  bad_id;

@@ -56,12 +56,27 @@ typedef struct {
   char           *terminal;
 } Job;
 
+static gboolean
+unref_task (gpointer task)
+{
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 job_free (Job *job)
 {
   if (job->data_free != NULL && job->data != NULL)
     job->data_free (job->data);
-  g_clear_object (&job->task);
+  /* The worker must not drop the last reference to a task: it may hold the
+   * last reference to the store, and finalising the store joins this very
+   * thread. The task is let go in the caller's context instead. */
+  if (job->task != NULL)
+    {
+      GMainContext *context = g_task_get_context (job->task);
+
+      g_main_context_invoke (context, unref_task, g_steal_pointer (&job->task));
+    }
   g_free (job->changes);
   g_free (job->terminal);
   g_free (job);

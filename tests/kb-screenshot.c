@@ -1,0 +1,150 @@
+/* kb-screenshot.c
+ *
+ * Copyright 2026 The Kanribo developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A developer tool, not installed: opens the real window on a database,
+ * goes to a page, optionally opens a form, the history or runs a
+ * verification, then saves a screenshot of the X screen with ImageMagick's
+ * `import`. Run it under xvfb-run; see HACKING.md.
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "kb-admin.h"
+#include "kb-admin-page.h"
+#include "kb-application.h"
+#include "kb-journal-page.h"
+#include "kb-record-dialog.h"
+#include "kb-window.h"
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *database = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *open = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *fill = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KbApplication) app = NULL;
+  int select = -1;
+  int width = 1100, height = 720;
+  gboolean dark = FALSE;
+  const char *localedir = g_getenv ("KANRIBO_LOCALEDIR");
+  KbWindow *window;
+  GOptionEntry entries[] = {
+    { "database", 0, 0, G_OPTION_ARG_FILENAME, &database, "Database", "FILE" },
+    { "page", 0, 0, G_OPTION_ARG_STRING, &page, "Page to show", "NAME" },
+    { "select", 0, 0, G_OPTION_ARG_INT, &select, "Row to select", "N" },
+    { "open", 0, 0, G_OPTION_ARG_STRING, &open, "new, edit, history, retire, verify or search", "WHAT" },
+    { "fill", 0, 0, G_OPTION_ARG_STRING, &fill, "field=text;… to type into the form, then save", "SPEC" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width", "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height", "PX" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "PNG to write", "FILE" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || database == NULL || out == NULL)
+    {
+      g_printerr ("%s\n", error != NULL ? error->message : "--database and --out are required");
+      return 2;
+    }
+
+  gtk_init ();
+  adw_init ();
+  if (dark)
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                        ADW_COLOR_SCHEME_FORCE_DARK);
+
+  app = kb_application_new ();
+  kb_application_set_database (app, database);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  window = kb_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (1500);
+
+  if (page != NULL)
+    kb_window_show_page (window, page);
+  spin (500);
+
+  if (select >= 0 && page != NULL)
+    kb_admin_page_select (KB_ADMIN_PAGE (kb_window_get_page_widget (window, page)), select);
+  spin (200);
+
+  if (g_strcmp0 (open, "new") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.new-record", NULL);
+  else if (g_strcmp0 (open, "search") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  else if (g_strcmp0 (open, "verify") == 0)
+    kb_journal_page_verify (KB_JOURNAL_PAGE (kb_window_get_page_widget (window, "journal")));
+  else if (open != NULL && page != NULL)
+    {
+      g_autofree char *action = g_strconcat ("page.", open, NULL);
+
+      gtk_widget_activate_action (kb_window_get_page_widget (window, page), action, NULL);
+    }
+  spin (800);
+
+  if (fill != NULL && page != NULL)
+    {
+      GtkWidget *dialog = kb_admin_page_get_dialog (KB_ADMIN_PAGE (kb_window_get_page_widget (window, page)));
+      g_auto(GStrv) pairs = g_strsplit (fill, ";", -1);
+
+      for (guint i = 0; dialog != NULL && pairs[i] != NULL; i++)
+        {
+          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+          if (g_strv_length (kv) == 2)
+            kb_record_dialog_set_text (KB_RECORD_DIALOG (dialog), kv[0], kv[1]);
+        }
+      if (dialog != NULL)
+        kb_record_dialog_save (KB_RECORD_DIALOG (dialog));
+      spin (800);
+    }
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("import -window root '%s'", out);
+
+    if (!g_spawn_command_line_sync (cmd, NULL, NULL, NULL, &error))
+      {
+        g_printerr ("%s\n", error->message);
+        return 1;
+      }
+  }
+
+  return 0;
+}

@@ -1,0 +1,395 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The Kanribo developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The real `kanribo` binary on the command line (KANRIBO_BIN): --version,
+ * --seed-demo and --verify, without a display and without the GSettings
+ * schema, as they run on a server or from cron.
+ */
+
+#include "config.h"
+
+#include "kb-journal.h"
+#include "kb-test-util.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+typedef KbTestFixture Fixture;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static gboolean
+have_binary (void)
+{
+  if (g_getenv ("KANRIBO_BIN") == NULL)
+    {
+      g_test_skip ("KANRIBO_BIN is not set");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs kanribo with @args and no display: nothing on the command line may
+ * need one, nor the GSettings schema. */
+static void
+run_kanribo (Run                *run,
+             const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("KANRIBO_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_SOCKET");
+  g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+
+  g_test_message ("kanribo %s → %d\nstdout: %s\nstderr: %s",
+                  args[0], g_subprocess_get_status (process), run->out, run->err);
+  /* It ended on its own: no crash, no fatal warning. */
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+run_with_database (Run        *run,
+                   const char *path,
+                   const char *option)
+{
+  g_autofree char *database = g_strconcat ("--database=", path, NULL);
+  const char *args[] = { database, option, NULL };
+
+  run_kanribo (run, args);
+}
+
+#define assert_contains(haystack, needle) \
+  G_STMT_START { \
+    g_test_message ("looking for “%s”", (needle)); \
+    g_assert_nonnull (strstr ((haystack), (needle))); \
+  } G_STMT_END
+
+static void
+seed (Fixture *fixture)
+{
+  g_auto(Run) run = { 0 };
+
+  run_with_database (&run, fixture->path, "--seed-demo");
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+static KbDb *
+open_read_only (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  KbDb *db = kb_db_open (path, KB_DB_OPEN_READ_ONLY, &error);
+
+  g_assert_no_error (error);
+  return db;
+}
+
+/* --- cases ---------------------------------------------------------------- */
+
+static void
+test_version (Fixture       *fixture,
+              gconstpointer  data)
+{
+  static const char * const args[] = { "--version", NULL };
+  g_auto(Run) run = { 0 };
+
+  if (!have_binary ())
+    return;
+
+  run_kanribo (&run, args);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, PACKAGE_NAME " " PACKAGE_VERSION "\n");
+  g_assert_cmpstr (run.err, ==, "");
+}
+
+static void
+test_seed_demo (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(KbDb) db = NULL;
+  g_autofree char *path = NULL;
+
+  if (!have_binary ())
+    return;
+
+  /* A new file in a folder that does not exist yet. */
+  path = g_build_filename (fixture->dir, "office", "kanribo.db", NULL);
+  run_with_database (&run, path, "--seed-demo");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, path);
+  assert_contains (run.out, "3 divisions, 12 operators, 4 terminals");
+
+  db = open_read_only (path);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM divisions"), ==, 3);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM operators"), ==, 12);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM terminals"), ==, 4);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM tasks"), ==, 7);
+  g_assert_cmpint (kb_test_journal_length (db), ==, 27);
+}
+
+static void
+test_seed_demo_again (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(KbDb) db = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (!have_binary ())
+    return;
+
+  seed (fixture);
+  db = open_read_only (fixture->path);
+  before = kb_test_register_snapshot (db);
+  g_clear_pointer (&db, kb_db_close);
+
+  /* Not an error for a script that runs it twice, but it says so. */
+  run_with_database (&run, fixture->path, "--seed-demo");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "Nothing was changed");
+
+  db = open_read_only (fixture->path);
+  after = kb_test_register_snapshot (db);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (kb_test_journal_length (db), ==, 27);
+}
+
+static void
+test_verify_intact (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(KbDb) db = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *last = NULL;
+
+  if (!have_binary ())
+    return;
+
+  seed (fixture);
+  db = open_read_only (fixture->path);
+  hash = kb_test_raw_text (kb_db_get_handle (db),
+                           "SELECT lower (hex (hash)) FROM journal WHERE seq = 27");
+  g_clear_pointer (&db, kb_db_close);
+
+  run_with_database (&run, fixture->path, "--verify");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "Journal intact: 27 entries, 26 register rows checked.");
+  last = g_strdup_printf ("Last entry: 27, hash %s\n", hash);
+  assert_contains (run.out, last);
+  g_assert_null (strstr (run.out, "no anchor"));
+  g_assert_cmpstr (run.err, ==, "");
+}
+
+static void
+test_verify_without_anchor (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *anchor = g_strconcat (fixture->path, "-anchor", NULL);
+
+  if (!have_binary ())
+    return;
+
+  seed (fixture);
+  g_assert_true (g_file_test (anchor, G_FILE_TEST_IS_REGULAR));
+  g_remove (anchor);
+
+  run_with_database (&run, fixture->path, "--verify");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "no anchor file");
+}
+
+typedef struct {
+  const char *name;
+  const char *sql;
+  const char *says;   /* a regular expression for a line of stderr */
+} CliTamper;
+
+static const CliTamper cli_tampers[] = {
+  { "entry",
+    "DROP TRIGGER journal_no_update;"
+    "UPDATE journal SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = 9;"
+    "CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal"
+    " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;",
+    "^First bad journal entry: 9$" },
+  { "row",
+    "UPDATE operators SET roles = 255 WHERE id = 4",
+    "^Register row: .*operator.* 4$" },
+  { "truncated",
+    "DROP TRIGGER journal_no_delete;"
+    "DROP TRIGGER tasks_no_delete;"
+    "DELETE FROM journal WHERE seq = 27;"
+    "DELETE FROM task_divisions WHERE task_id = 7;"
+    "DELETE FROM tasks WHERE id = 7;"
+    "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal"
+    " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;"
+    "CREATE TRIGGER tasks_no_delete BEFORE DELETE ON tasks"
+    " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;",
+    "^First bad journal entry: 27$" },
+  { "schema",
+    "CREATE TABLE notes (body TEXT)",
+    "schema" },
+};
+
+static void
+test_verify_tampered (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const CliTamper *ct = data;
+  g_auto(Run) run = { 0 };
+  sqlite3 *raw;
+
+  if (!have_binary ())
+    return;
+
+  seed (fixture);
+  raw = kb_test_raw_open (fixture->path);
+  kb_test_raw_exec (raw, ct->sql);
+  sqlite3_close (raw);
+
+  run_with_database (&run, fixture->path, "--verify");
+  g_assert_cmpint (run.status, !=, 0);
+  assert_contains (run.err, "TAMPERED");
+  g_test_message ("looking for /%s/", ct->says);
+  g_assert_true (g_regex_match_simple (ct->says, run.err, G_REGEX_MULTILINE, 0));
+  g_assert_null (strstr (run.out, "intact"));
+}
+
+typedef void (*PrepareFunc) (const char *path);
+
+typedef struct {
+  const char  *name;
+  PrepareFunc  prepare;   /* NULL: no file at all */
+  const char  *says;
+} CliRefuse;
+
+static void
+prepare_text (const char *path)
+{
+  static const char text[] = "date,terminal,operator\n2026-04-01,JK-01,N1003\n";
+
+  kb_test_write_file (path, text, sizeof text - 1);
+}
+
+static void
+prepare_foreign (const char *path)
+{
+  sqlite3 *raw = kb_test_raw_open (path);
+
+  kb_test_raw_exec (raw, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');");
+  sqlite3_close (raw);
+}
+
+static const CliRefuse cli_refusals[] = {
+  { "not-a-database", prepare_text, "is not a Kanribo database" },
+  { "foreign", prepare_foreign, "another application" },
+  { "missing", NULL, "does not exist" },
+};
+
+static void
+test_verify_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  const CliRefuse *cr = data;
+  g_auto(Run) run = { 0 };
+  g_autoptr(GBytes) before = NULL;
+  g_autofree char *listing_before = NULL;
+  g_autofree char *listing_after = NULL;
+
+  if (!have_binary ())
+    return;
+
+  if (cr->prepare != NULL)
+    {
+      cr->prepare (fixture->path);
+      before = kb_test_read_file (fixture->path);
+    }
+  listing_before = kb_test_dir_listing (fixture->dir);
+
+  run_with_database (&run, fixture->path, "--verify");
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_cmpstr (run.out, ==, "");
+  assert_contains (run.err, "Cannot verify");
+  assert_contains (run.err, fixture->path);
+  assert_contains (run.err, cr->says);
+
+  /* Verifying never creates or changes a file. */
+  listing_after = kb_test_dir_listing (fixture->dir);
+  g_assert_cmpstr (listing_after, ==, listing_before);
+  if (before != NULL)
+    {
+      g_autoptr(GBytes) after = kb_test_read_file (fixture->path);
+      g_assert_true (g_bytes_equal (before, after));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Messages in UTF-8 rather than question marks. */
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, kb_test_fixture_setup, func, kb_test_fixture_teardown)
+
+  ADD ("/cli/version", test_version, NULL);
+  ADD ("/cli/seed-demo", test_seed_demo, NULL);
+  ADD ("/cli/seed-demo-again", test_seed_demo_again, NULL);
+  ADD ("/cli/verify/intact", test_verify_intact, NULL);
+  ADD ("/cli/verify/without-anchor", test_verify_without_anchor, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cli_tampers); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/verify/tampered/%s", cli_tampers[i].name);
+      ADD (path, test_verify_tampered, &cli_tampers[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (cli_refusals); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/verify/refused/%s", cli_refusals[i].name);
+      ADD (path, test_verify_refused, &cli_refusals[i]);
+    }
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -30,6 +30,7 @@ struct _KbAdminPage {
   GtkWidget parent_instance;
 
   KbStore            *store;
+  KbSession          *session;
   char               *entity;
   GCancellable       *cancellable;
   GListStore         *items;       /* what the store last listed */
@@ -48,6 +49,7 @@ struct _KbAdminPage {
   GtkColumnView      *column_view;
   AdwStatusPage      *empty_page;
   GtkWidget          *retire_button;
+  GtkWidget          *more_button;
   GtkLabel           *count_label;
 };
 
@@ -243,9 +245,23 @@ update_state (KbAdminPage *self)
   count = g_strdup_printf (_("%u of %u"), n_shown, n_all);
   gtk_label_set_label (self->count_label, count);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.edit", selected != NULL);
+  /* Only security officers change the registers; everyone may read them
+   * and their history. The core refuses the others too. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.edit",
+                                 selected != NULL && kb_admin_page_can_change (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.history", selected != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.retire", selected != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.retire",
+                                 selected != NULL && kb_admin_page_can_change (self));
+  gtk_widget_set_visible (self->more_button, g_str_equal (self->entity, "operator") &&
+                                             kb_admin_page_can_change (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.issue-card",
+                                 selected != NULL && kb_record_get_active (selected) &&
+                                 kb_admin_page_can_change (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.reset-password",
+                                 selected != NULL && kb_record_get_active (selected) &&
+                                 kb_admin_page_can_change (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.release-lockout",
+                                 selected != NULL && kb_admin_page_can_change (self));
   gtk_button_set_label (GTK_BUTTON (self->retire_button),
                         selected != NULL && !kb_record_get_active (selected)
                         ? _("_Reinstate…") : _("_Retire…"));
@@ -461,6 +477,8 @@ open_dialog (KbAdminPage *self,
 
   dialog = kb_record_dialog_new (self->store, self->entity, record, self->divisions);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  if (KB_IS_WINDOW (root))
+    kb_window_track_activity (KB_WINDOW (root), dialog);
   self->dialog = dialog;
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -476,7 +494,8 @@ void
 kb_admin_page_add (KbAdminPage *self)
 {
   g_return_if_fail (KB_IS_ADMIN_PAGE (self));
-  open_dialog (self, NULL);
+  if (kb_admin_page_can_change (self))
+    open_dialog (self, NULL);
 }
 
 static void
@@ -485,8 +504,13 @@ row_activated_cb (KbAdminPage *self,
 {
   g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
-  if (item != NULL)
+  if (item != NULL && kb_admin_page_can_change (self))
     open_dialog (self, item);
+  else if (item != NULL)
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self), "page.history", NULL);
+    }
 }
 
 static void
@@ -625,6 +649,149 @@ retire_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* --- cards and passwords (operators page) --------------------------------- */
+
+static void
+issue_card_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KbAdminPage *self = KB_ADMIN_PAGE (widget);
+  GObject *record = selected_record (self);
+
+  if (record != NULL && KB_IS_OPERATOR (record))
+    kb_session_issue_card (self->session, KB_OPERATOR (record));
+}
+
+static void
+auth_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GtkWidget) page = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = gtk_widget_get_ancestor (page, KB_TYPE_WINDOW);
+  gboolean ok = kb_store_auth_finish (KB_STORE (source), result, &error);
+
+  if (window == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (ok)
+    kb_window_toast (KB_WINDOW (window), _("Saved and recorded in the journal"));
+  else
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window),
+                                                  _("The Change Was Not Saved"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+credential_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        KbAdminPage      *self)
+{
+  GObject *record = g_object_get_data (G_OBJECT (dialog), "record");
+  GtkEditable *reason = g_object_get_data (G_OBJECT (dialog), "reason");
+  GtkEditable *password = g_object_get_data (G_OBJECT (dialog), "password");
+
+  if (!g_str_equal (response, "apply"))
+    return;
+
+  if (password != NULL)
+    {
+      kb_store_reset_password_async (self->store, kb_record_get_id (record),
+                                     gtk_editable_get_text (password),
+                                     gtk_editable_get_text (reason), self->cancellable,
+                                     auth_done_cb, g_object_ref (self));
+      gtk_editable_set_text (password, "");
+    }
+  else
+    kb_store_release_lockout_async (self->store, kb_record_get_id (record),
+                                    gtk_editable_get_text (reason), self->cancellable,
+                                    auth_done_cb, g_object_ref (self));
+}
+
+static void
+credential_dialog (KbAdminPage *self,
+                   gboolean     reset)
+{
+  GObject *record = selected_record (self);
+  g_autofree char *title = NULL;
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog, *box, *reason, *password = NULL;
+
+  if (record == NULL)
+    return;
+
+  title = record_title (record);
+  heading = g_strdup_printf (reset ? _("Reset the Password of %s?")
+                                   : _("Release the Lock-out of %s?"), title);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+                                   reset
+                                   ? _("Give the operator a temporary password in person. They "
+                                       "must change it when they next sign in.")
+                                   : _("The operator may try their password again. Check first "
+                                       "that it was them who mistyped it."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  if (reset)
+    {
+      password = gtk_password_entry_new ();
+      gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (password), TRUE);
+      g_object_set (password, "placeholder-text", _("Temporary password"), NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (password), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Temporary password"), -1);
+      gtk_box_append (GTK_BOX (box), password);
+    }
+  reason = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reason"), -1);
+  gtk_box_append (GTK_BOX (box), reason);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "apply", reset ? _("_Reset Password") : _("_Release"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply", FALSE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "record", g_object_ref (record), g_object_unref);
+  g_object_set_data (G_OBJECT (dialog), "reason", reason);
+  g_object_set_data (G_OBJECT (dialog), "password", password);
+  g_signal_connect (reason, "changed", G_CALLBACK (reason_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (credential_response_cb), self, 0);
+  self->dialog = dialog;
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+reset_password_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  credential_dialog (KB_ADMIN_PAGE (widget), TRUE);
+}
+
+static void
+release_lockout_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  credential_dialog (KB_ADMIN_PAGE (widget), FALSE);
+}
+
+static void
+session_changed_cb (KbAdminPage *self)
+{
+  update_state (self);
+}
+
 /* --- GObject -------------------------------------------------------------- */
 
 static void
@@ -691,6 +858,7 @@ kb_admin_page_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (kb_admin_page_parent_class)->dispose (object);
 }
@@ -732,6 +900,7 @@ kb_admin_page_class_init (KbAdminPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbAdminPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, KbAdminPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, KbAdminPage, retire_button);
+  gtk_widget_class_bind_template_child (widget_class, KbAdminPage, more_button);
   gtk_widget_class_bind_template_child (widget_class, KbAdminPage, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
@@ -740,6 +909,11 @@ kb_admin_page_class_init (KbAdminPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.edit", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "page.history", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "page.retire", NULL, retire_action);
+  gtk_widget_class_install_action (widget_class, "page.issue-card", NULL, issue_card_action);
+  gtk_widget_class_install_action (widget_class, "page.reset-password", NULL,
+                                   reset_password_action);
+  gtk_widget_class_install_action (widget_class, "page.release-lockout", NULL,
+                                   release_lockout_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
                                        "page.history", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
@@ -764,11 +938,15 @@ kb_admin_page_init (KbAdminPage *self)
 
 GtkWidget *
 kb_admin_page_new (KbStore    *store,
+                   KbSession  *session,
                    const char *entity)
 {
   KbAdminPage *self = g_object_new (KB_TYPE_ADMIN_PAGE, NULL);
 
   self->store = g_object_ref (store);
+  self->session = g_object_ref (session);
+  g_signal_connect_object (session, "notify::state", G_CALLBACK (session_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   self->entity = g_strdup (entity);
   build_columns (self);
   g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
@@ -814,4 +992,15 @@ kb_admin_page_select (KbAdminPage *self,
     return FALSE;
   gtk_single_selection_set_selected (self->selection, position);
   return TRUE;
+}
+
+/**
+ * kb_admin_page_can_change:
+ *
+ * Returns: whether the signed-in operator may change this register
+ */
+gboolean
+kb_admin_page_can_change (KbAdminPage *self)
+{
+  return self->session != NULL && kb_session_has_role (self->session, KB_ROLE_SECURITY_OFFICER);
 }

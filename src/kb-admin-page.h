@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "kb-session.h"
 #include "kb-store.h"
 
 G_BEGIN_DECLS
@@ -16,7 +17,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KbAdminPage, kb_admin_page, KB, ADMIN_PAGE, GtkWidget)
 
 GtkWidget  *kb_admin_page_new          (KbStore     *store,
+                                        KbSession   *session,
                                         const char  *entity);
+gboolean    kb_admin_page_can_change   (KbAdminPage *self);
 const char *kb_admin_page_get_entity   (KbAdminPage *self);
 GListModel *kb_admin_page_get_model    (KbAdminPage *self);
 void        kb_admin_page_add          (KbAdminPage *self);

@@ -14,26 +14,44 @@
 #include "kb-journal-format.h"
 #include "kb-records.h"
 
+/* Every kind of journal entry, in words. */
 static const struct {
-  const char *key;
+  const char *kind;
   const char *label;
-} entities[] = {
-  { "division", N_("Division") },
-  { "operator", N_("Operator") },
-  { "terminal", N_("Terminal") },
-  { "task", N_("Business task") },
-  { "database", N_("Database") },
-};
-
-static const struct {
-  const char *key;
-  const char *label;
-} actions[] = {
-  { "create", N_("created") },
-  { "amend", N_("amended") },
-  { "retire", N_("retired") },
-  { "reinstate", N_("reinstated") },
-  { "upgrade", N_("upgraded") },
+} kinds[] = {
+  { "database.create", N_("Database created") },
+  { "database.upgrade", N_("Database upgraded") },
+  { "division.create", N_("Division created") },
+  { "division.amend", N_("Division amended") },
+  { "division.retire", N_("Division retired") },
+  { "division.reinstate", N_("Division reinstated") },
+  { "operator.create", N_("Operator created") },
+  { "operator.amend", N_("Operator amended") },
+  { "operator.retire", N_("Operator retired") },
+  { "operator.reinstate", N_("Operator reinstated") },
+  { "terminal.create", N_("Terminal created") },
+  { "terminal.amend", N_("Terminal amended") },
+  { "terminal.retire", N_("Terminal retired") },
+  { "terminal.reinstate", N_("Terminal reinstated") },
+  { "task.create", N_("Business task created") },
+  { "task.amend", N_("Business task amended") },
+  { "task.retire", N_("Business task retired") },
+  { "task.reinstate", N_("Business task reinstated") },
+  { "setting.create", N_("Setting created") },
+  { "setting.amend", N_("Setting changed") },
+  { "credential.create", N_("Password set") },
+  { "credential.change", N_("Password changed") },
+  { "credential.reset", N_("Password reset by a security officer") },
+  { "credential.release", N_("Lock-out released") },
+  { "card.issue", N_("IC card issued") },
+  { "card.return", N_("IC card returned") },
+  { "card.lose", N_("IC card reported lost") },
+  { "card.revoke", N_("IC card revoked") },
+  { "card.refused", N_("Card refused at sign-in") },
+  { "session.unlock", N_("Signed in") },
+  { "session.lock", N_("Locked") },
+  { "signin.failed", N_("Wrong password") },
+  { "signin.locked-out", N_("Account locked after wrong passwords") },
 };
 
 static const struct {
@@ -50,6 +68,12 @@ static const struct {
   { "description", N_("Description") },
   { "divisions", N_("Approved for") },
   { "active", N_("Status") },
+  { "status", N_("Status") },
+  { "must_change", N_("Must change password") },
+  { "failed_attempts", N_("Wrong passwords in a row") },
+  { "locked", N_("Locked out") },
+  { "key", N_("Setting") },
+  { "value", N_("Value") },
 };
 
 /**
@@ -61,25 +85,10 @@ static const struct {
 char *
 kb_journal_format_kind (const char *kind)
 {
-  g_auto(GStrv) parts = g_strsplit (kind, ".", 2);
-  const char *entity = NULL;
-  const char *action = NULL;
-
-  if (g_strv_length (parts) != 2)
-    return g_strdup (kind);
-
-  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
-    if (g_str_equal (entities[i].key, parts[0]))
-      entity = _(entities[i].label);
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (g_str_equal (actions[i].key, parts[1]))
-      action = _(actions[i].label);
-
-  if (entity == NULL || action == NULL)
-    return g_strdup (kind);
-
-  /* Translators: a journal event, e.g. "Operator amended" */
-  return g_strdup_printf (C_("journal event", "%s %s"), entity, action);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (kinds[i].kind, kind))
+      return g_strdup (_(kinds[i].label));
+  return g_strdup (kind);
 }
 
 /**

@@ -27,6 +27,7 @@ struct _KbJournalPage {
   KbStore *store;
   GCancellable *cancellable;
   GCancellable *verify_cancellable;
+  gboolean verifying;
   char *result;
 
   AdwActionRow *verify_row;
@@ -89,7 +90,8 @@ verify_progress_cb (gint64   done,
   KbJournalPage *self = user_data;
   g_autofree char *text = NULL;
 
-  if (g_cancellable_is_cancelled (self->verify_cancellable))
+  if (self->verify_cancellable == NULL || g_cancellable_is_cancelled (self->verify_cancellable) ||
+      !self->verifying)
     return;
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
@@ -110,6 +112,7 @@ verified_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  self->verifying = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
   gtk_widget_set_sensitive (self->verify_button, TRUE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "success");
@@ -148,6 +151,7 @@ kb_journal_page_verify (KbJournalPage *self)
   self->verify_cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (self->verify_button, FALSE);
   adw_action_row_set_subtitle (self->verify_row, _("Verifying…"));
+  self->verifying = TRUE;
   /* The page stays alive until the result arrives; progress calls that
    * come after it are dropped by the cancellable check. */
   kb_store_verify_async (self->store, verify_progress_cb, self, self->verify_cancellable,

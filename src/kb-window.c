@@ -10,19 +10,30 @@
 #include <glib/gstdio.h>
 
 #include "kb-admin-page.h"
+#include "kb-auth.h"
+#include "kb-card-monitor.h"
+#include "kb-cards-page.h"
 #include "kb-journal-page.h"
+#include "kb-lock-page.h"
+#include "kb-session.h"
 #include "kb-window.h"
 
 struct _KbWindow {
   AdwApplicationWindow parent_instance;
 
   KbStore         *store;
+  KbSession       *session;
   GCancellable    *cancellable;
   GSettings       *settings;
+  GPtrArray       *stashed;       /* dialogs hidden while locked */
+  gint64           stash_owner;   /* the operator they belong to */
 
   AdwToastOverlay *toast_overlay;
   GtkStack        *main_stack;
   AdwStatusPage   *error_page;
+  AdwBin          *lock_bin;
+  GtkMenuButton   *menu_button;
+  AdwWindowTitle  *sidebar_title;
   AdwLeaflet      *leaflet;
   GtkWidget       *sidebar;
   GtkWidget       *content;
@@ -47,6 +58,7 @@ static const struct {
   { "division", N_("Divisions"), "network-workgroup-symbolic" },
   { "terminal", N_("Terminals"), "computer-symbolic" },
   { "task", N_("Business Tasks"), "view-list-bullet-symbolic" },
+  { "card", N_("IC Cards"), "auth-smartcard-symbolic" },
   { "journal", N_("Journal"), "security-high-symbolic" },
 };
 
@@ -61,15 +73,16 @@ update_header (KbWindow *self)
 {
   GtkWidget *page = visible_page (self);
   gboolean is_admin = KB_IS_ADMIN_PAGE (page);
+  gboolean can_change = is_admin && kb_admin_page_can_change (KB_ADMIN_PAGE (page));
   const char *name = gtk_stack_get_visible_child_name (self->page_stack);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     if (g_strcmp0 (pages[i].name, name) == 0)
       adw_window_title_set_title (self->content_title, _(pages[i].title));
 
-  gtk_widget_set_visible (self->add_button, is_admin);
+  gtk_widget_set_visible (self->add_button, can_change);
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), is_admin);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-record", is_admin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-record", can_change);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", is_admin);
 
   /* One toggle drives the search bar of whichever page is shown. */
@@ -161,8 +174,10 @@ build_pages (KbWindow *self)
 
       if (g_str_equal (pages[i].name, "journal"))
         page = kb_journal_page_new (self->store);
+      else if (g_str_equal (pages[i].name, "card"))
+        page = kb_cards_page_new (self->store, self->session);
       else
-        page = kb_admin_page_new (self->store, pages[i].name);
+        page = kb_admin_page_new (self->store, self->session, pages[i].name);
 
       gtk_stack_add_named (self->page_stack, page, pages[i].name);
       gtk_list_box_append (self->sidebar_list,
@@ -172,6 +187,150 @@ build_pages (KbWindow *self)
   gtk_list_box_select_row (self->sidebar_list, gtk_list_box_get_row_at_index (self->sidebar_list, 0));
   gtk_stack_set_visible_child_name (self->page_stack, pages[0].name);
   update_header (self);
+}
+
+/* --- locking ------------------------------------------------------------- */
+
+static void
+session_state_cb (KbWindow *self)
+{
+  KbSessionState state = kb_session_get_state (self->session);
+
+  if (gtk_stack_get_visible_child (self->page_stack) != NULL)
+    update_header (self);
+
+  if (state == KB_SESSION_UNLOCKED)
+    {
+      KbOperator *op = kb_session_get_operator (self->session);
+
+      adw_window_title_set_subtitle (self->sidebar_title, kb_operator_get_name (op));
+      /* Drop the focus first: a focused password entry that is unmapped
+       * makes GTK 4.8 complain about a missing focus-out. */
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      gtk_stack_set_visible_child_name (self->main_stack, "main");
+      gtk_widget_grab_focus (GTK_WIDGET (self->sidebar_list));
+    }
+  else
+    {
+      /* Nothing of any register stays on screen, not even for a frame of
+       * transition, and no menu stays open. */
+      gtk_window_set_focus (GTK_WINDOW (self), NULL);
+      gtk_stack_set_transition_type (self->main_stack, GTK_STACK_TRANSITION_TYPE_NONE);
+      gtk_stack_set_visible_child_name (self->main_stack, "lock");
+      gtk_stack_set_transition_type (self->main_stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+      gtk_menu_button_popdown (self->menu_button);
+      adw_window_title_set_subtitle (self->sidebar_title, NULL);
+    }
+}
+
+static void
+session_locked_cb (KbWindow   *self,
+                   const char *reason)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  /* Half-filled forms and open dialogs are hidden, not lost: they come
+   * back for the same operator (stash_owner, set at unlock), and are
+   * destroyed for anyone else. */
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (w) == GTK_WINDOW (self) &&
+          gtk_widget_get_visible (GTK_WIDGET (w)))
+        {
+          gtk_widget_set_visible (GTK_WIDGET (w), FALSE);
+          g_ptr_array_add (self->stashed, g_object_ref (w));
+        }
+    }
+}
+
+static void
+session_unlocked_cb (KbWindow *self)
+{
+  gint64 who = kb_operator_get_id (kb_session_get_operator (self->session));
+
+  for (guint i = 0; i < self->stashed->len; i++)
+    {
+      GtkWindow *w = g_ptr_array_index (self->stashed, i);
+
+      if (who == self->stash_owner)
+        gtk_window_present (w);
+      else
+        gtk_window_destroy (w);
+    }
+  g_ptr_array_set_size (self->stashed, 0);
+  self->stash_owner = who;
+}
+
+static void
+activity_cb (KbWindow *self)
+{
+  if (self->session != NULL)
+    kb_session_activity (self->session);
+}
+
+static gboolean
+key_activity_cb (KbWindow *self)
+{
+  activity_cb (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+/**
+ * kb_window_track_activity:
+ * @window: a window of ours (the main window, a dialog)
+ *
+ * Counts keys, clicks and pointer movement in @window as use, for the
+ * idle lock.
+ */
+void
+kb_window_track_activity (KbWindow  *self,
+                          GtkWidget *window)
+{
+  GtkEventController *key = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (key_activity_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (activity_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (activity_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (window, key);
+  gtk_widget_add_controller (window, motion);
+  gtk_widget_add_controller (window, GTK_EVENT_CONTROLLER (click));
+}
+
+static void
+idle_setting_cb (KbWindow *self)
+{
+  if (self->session != NULL)
+    kb_session_set_idle_seconds (self->session,
+                                 g_settings_get_uint (self->settings, "idle-lock-minutes") * 60);
+}
+
+static void
+start_session (KbWindow *self)
+{
+  g_autoptr(KbCardMonitor) monitor = kb_card_monitor_new (KB_ACCEPT_VIRTUAL_READER);
+  g_autofree char *terminal = g_settings_get_string (self->settings, "terminal-code");
+
+  self->session = kb_session_new (self->store, monitor, terminal);
+  idle_setting_cb (self);
+  g_signal_connect_object (self->settings, "changed::idle-lock-minutes",
+                           G_CALLBACK (idle_setting_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::state", G_CALLBACK (session_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "locked", G_CALLBACK (session_locked_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "unlocked", G_CALLBACK (session_unlocked_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_bin_set_child (self->lock_bin, kb_lock_page_new (self->session));
+  kb_session_start (self->session);
 }
 
 static void
@@ -193,8 +352,9 @@ store_opened_cb (GObject      *source,
       return;
     }
 
+  start_session (self);
   build_pages (self);
-  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  session_state_cb (self);
 }
 
 static void
@@ -267,11 +427,31 @@ show_page_action (GtkWidget  *widget,
 }
 
 static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KbWindow *self = KB_WINDOW (widget);
+
+  if (self->session != NULL)
+    kb_session_lock (self->session, "manual");
+}
+
+static void
 kb_window_dispose (GObject *object)
 {
   KbWindow *self = KB_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->stashed != NULL)
+    {
+      for (guint i = 0; i < self->stashed->len; i++)
+        gtk_window_destroy (g_ptr_array_index (self->stashed, i));
+      g_clear_pointer (&self->stashed, g_ptr_array_unref);
+    }
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), KB_TYPE_WINDOW);
 
   G_OBJECT_CLASS (kb_window_parent_class)->dispose (object);
@@ -309,6 +489,9 @@ kb_window_class_init (KbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, lock_bin);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, content);
@@ -324,6 +507,7 @@ kb_window_class_init (KbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-record", NULL, new_record_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
 }
 
 static void
@@ -332,6 +516,8 @@ kb_window_init (KbWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->stashed = g_ptr_array_new_with_free_func (g_object_unref);
+  kb_window_track_activity (self, GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-record", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", FALSE);
 }
@@ -347,13 +533,15 @@ kb_window_set_accels (GtkApplication *app)
 {
   static const char *new_accels[] = { "<Primary>n", NULL };
   static const char *search_accels[] = { "<Primary>f", NULL };
+  static const char *lock_accels[] = { "<Primary>l", NULL };
   static const char *page_accels[][2] = {
     { "<Alt>1", NULL }, { "<Alt>2", NULL }, { "<Alt>3", NULL }, { "<Alt>4", NULL },
-    { "<Alt>5", NULL },
+    { "<Alt>5", NULL }, { "<Alt>6", NULL },
   };
 
   gtk_application_set_accels_for_action (app, "win.new-record", new_accels);
   gtk_application_set_accels_for_action (app, "win.search", search_accels);
+  gtk_application_set_accels_for_action (app, "win.lock", lock_accels);
   for (guint i = 0; i < G_N_ELEMENTS (pages) && i < G_N_ELEMENTS (page_accels); i++)
     {
       g_autofree char *detailed = g_strdup_printf ("win.show-page('%s')", pages[i].name);
@@ -417,4 +605,15 @@ kb_window_toast (KbWindow   *self,
                  const char *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/**
+ * kb_window_get_session:
+ *
+ * Returns: (transfer none) (nullable): who is signed in here
+ */
+KbSession *
+kb_window_get_session (KbWindow *self)
+{
+  return self->session;
 }

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "kb-application.h"
+#include "kb-session.h"
 #include "kb-store.h"
 
 G_BEGIN_DECLS
@@ -26,5 +27,8 @@ GtkWidget  *kb_window_get_page_widget (KbWindow     *self,
 void        kb_window_toast          (KbWindow      *self,
                                       const char    *message);
 void        kb_window_set_accels     (GtkApplication *app);
+KbSession  *kb_window_get_session    (KbWindow      *self);
+void        kb_window_track_activity (KbWindow      *self,
+                                      GtkWidget     *window);
 
 G_END_DECLS

@@ -19,9 +19,31 @@
 #include "kb-admin.h"
 #include "kb-admin-page.h"
 #include "kb-application.h"
+#include "kb-fake-card.h"
 #include "kb-journal-page.h"
+#include "kb-lock-page.h"
+#include "kb-pcscd-harness.h"
 #include "kb-record-dialog.h"
+#include "kb-session.h"
 #include "kb-window.h"
+
+#define SCREENSHOT_PORT 0x8C95
+
+static GtkWidget *
+find_lock_page (GtkWidget *widget)
+{
+  if (KB_IS_LOCK_PAGE (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_lock_page (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
 
 static void
 spin (guint ms)
@@ -44,6 +66,11 @@ main (int   argc,
   g_autofree char *open = NULL;
   g_autofree char *out = NULL;
   g_autofree char *fill = NULL;
+  g_autofree char *card = NULL;
+  g_autofree char *password = NULL;
+  g_autoptr(KbPcscdHarness) harness = NULL;
+  g_autoptr(KbFakeCard) fake = NULL;
+  gboolean no_pcscd = FALSE;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(KbApplication) app = NULL;
@@ -62,6 +89,9 @@ main (int   argc,
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height", "PX" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Dark style", NULL },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "PNG to write", "FILE" },
+    { "card", 0, 0, G_OPTION_ARG_STRING, &card, "Insert this demo operator's card", "STAFF" },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &password, "Sign in with this password", "TEXT" },
+    { "no-pcscd", 0, 0, G_OPTION_ARG_NONE, &no_pcscd, "Do not start a private pcscd", NULL },
     { NULL }
   };
 
@@ -92,10 +122,40 @@ main (int   argc,
       return 1;
     }
 
+  if (!no_pcscd)
+    {
+      harness = kb_pcscd_harness_new (SCREENSHOT_PORT, &error);
+      if (harness == NULL || !kb_pcscd_harness_start (harness, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+    }
+
   window = kb_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
   spin (1500);
+
+  if (card != NULL)
+    {
+      guint8 uid[7];
+
+      kb_demo_card_uid (card, uid);
+      fake = kb_fake_card_new (SCREENSHOT_PORT, uid, sizeof uid, NULL, 0);
+      if (!kb_fake_card_insert (fake, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      spin (1500);
+      if (password != NULL)
+        {
+          kb_lock_page_set_password (KB_LOCK_PAGE (find_lock_page (GTK_WIDGET (window))),
+                                     password);
+          spin (1500);
+        }
+    }
 
   if (page != NULL)
     kb_window_show_page (window, page);

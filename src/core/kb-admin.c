@@ -313,6 +313,41 @@ failed:
   return 0;
 }
 
+/**
+ * kb_admin_require_role:
+ * @roles: any of these will do
+ *
+ * Checks that the acting operator holds one of @roles and is active. The
+ * "system" actor (no one signed in: the command line, the first start)
+ * passes.
+ */
+gboolean
+kb_admin_require_role (KbDb     *db,
+                       KbRoles   roles,
+                       GError  **error)
+{
+  gint64 actor = kb_db_get_actor (db);
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  if (actor == 0)
+    return TRUE;
+
+  stmt = kb_db_prepare (db, "SELECT roles, active FROM operators WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, actor);
+  ok = sqlite3_step (stmt) == SQLITE_ROW &&
+       (sqlite3_column_int (stmt, 0) & roles) != 0 &&
+       sqlite3_column_int (stmt, 1) != 0;
+  sqlite3_reset (stmt);
+
+  if (!ok)
+    g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
+                 _("Only a security officer can change this"));
+  return ok;
+}
+
 /* Starts the change of an existing row: begins, and reads its state so that
  * an amendment of nothing can be told apart. */
 static gboolean
@@ -323,6 +358,8 @@ begin_change (KbDb        *db,
               GError     **error)
 {
   *before = NULL;
+  if (!kb_admin_require_role (db, KB_ROLE_SECURITY_OFFICER, error))
+    return FALSE;
   if (!kb_db_begin (db, error))
     return FALSE;
   if (id != 0 && (*before = kb_journal_row_state (db, entity, id, error)) == NULL)

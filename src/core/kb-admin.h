@@ -76,7 +76,17 @@ GListModel *kb_admin_list_terminals  (KbDb         *db,
 GListModel *kb_admin_list_tasks      (KbDb         *db,
                                       GError      **error);
 
+gboolean    kb_admin_require_role    (KbDb         *db,
+                                      KbRoles       roles,
+                                      GError      **error);
+
+/* The demo office's password, and the UID of each demo operator's card:
+ * the first 7 bytes of SHA-256 ("kanribo-demo-card:" + staff number). */
+#define KB_DEMO_PASSWORD "kanribo-demo"
+
 gboolean    kb_demo_seed             (KbDb         *db,
                                       GError      **error);
+void        kb_demo_card_uid         (const char   *staff_number,
+                                      guint8        uid[7]);
 
 G_END_DECLS

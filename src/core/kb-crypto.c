@@ -82,3 +82,35 @@ kb_hex_encode (const guint8 *data,
 
   return out;
 }
+
+/**
+ * kb_card_identity_compute:
+ * @salt: (array length=salt_len): this installation's salt
+ * @is_uid: whether @data is the card's UID (or else its ATR)
+ * @data: (array length=len): the UID or ATR
+ *
+ * The only form of a card's identity that is stored: SHA-256 over the
+ * salt, then "uid:" and the UID, or "atr:" and the ATR.
+ *
+ * Returns: (transfer full): 64 lower-case hex digits
+ */
+char *
+kb_card_identity_compute (const guint8 *salt,
+                          gsize         salt_len,
+                          gboolean      is_uid,
+                          const guint8 *data,
+                          gsize         len)
+{
+  gcry_md_hd_t md = NULL;
+  char *hex;
+
+  if (gcry_md_open (&md, GCRY_MD_SHA256, 0) != 0)
+    g_error ("SHA-256 is not available");
+  if (salt != NULL)
+    gcry_md_write (md, salt, salt_len);
+  gcry_md_write (md, is_uid ? "uid:" : "atr:", 4);
+  gcry_md_write (md, data, len);
+  hex = kb_hex_encode (gcry_md_read (md, GCRY_MD_SHA256), KB_SHA256_LEN);
+  gcry_md_close (md);
+  return hex;
+}

@@ -18,5 +18,10 @@ void     kb_sha256        (const void   *data,
                            guint8        out[KB_SHA256_LEN]);
 char    *kb_hex_encode    (const guint8 *data,
                            gsize         len);
+char    *kb_card_identity_compute (const guint8 *salt,
+                                   gsize         salt_len,
+                                   gboolean      is_uid,
+                                   const guint8 *data,
+                                   gsize         len);
 
 G_END_DECLS

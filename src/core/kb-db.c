@@ -20,6 +20,7 @@
 #include "kb-db-private.h"
 #include "kb-error.h"
 #include "kb-journal.h"
+#include "kb-settings.h"
 #include "kb-schema.sql.h"
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kb_schema_migrations) == KB_DB_SCHEMA_VERSION + 1);
@@ -324,6 +325,26 @@ create_file (const char  *path,
   return TRUE;
 }
 
+/* kb_digest (text): hex SHA-256, for register states that must not carry
+ * a secret (a password hash) yet must change when it changes. */
+static void
+digest_function (sqlite3_context *context,
+                 int              argc,
+                 sqlite3_value  **argv)
+{
+  guint8 digest[KB_SHA256_LEN];
+  g_autofree char *hex = NULL;
+
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  kb_sha256 (sqlite3_value_blob (argv[0]), sqlite3_value_bytes (argv[0]), digest);
+  hex = kb_hex_encode (digest, KB_SHA256_LEN);
+  sqlite3_result_text (context, hex, -1, SQLITE_TRANSIENT);
+}
+
 static gboolean
 configure_connection (KbDb    *db,
                       GError **error)
@@ -335,6 +356,9 @@ configure_connection (KbDb    *db,
 
   sqlite3_busy_timeout (db->handle, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (db->handle, 1);
+  sqlite3_create_function (db->handle, "kb_digest", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                           NULL, digest_function, NULL, NULL);
 
   if (!kb_db_exec (db, pragmas, error))
     return FALSE;
@@ -403,7 +427,8 @@ migrate (KbDb    *db,
 
     if (!kb_db_load_head (db, error) ||
         !kb_journal_append (db, version == 0 ? "database.create" : "database.upgrade",
-                            NULL, 0, NULL, detail, error))
+                            NULL, 0, NULL, detail, error) ||
+        (version < 2 && !kb_settings_init_defaults (db, error)))
       {
         kb_db_rollback (db);
         return FALSE;

@@ -10,9 +10,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "kb-admin.h"
+#include "kb-auth.h"
+#include "kb-crypto.h"
+#include "kb-password.h"
 #include "kb-error.h"
 #include "kb-journal.h"
 
@@ -68,6 +73,32 @@ static const struct {
   { "建設業の許可に関する事務", "役員の住所確認", 0x1 },
 };
 
+/* The demo's ATR: a contactless card as PC/SC part 3 reports it. */
+static const char demo_atr[] = "3b8f8001804f0ca000000306030001000000006a";
+
+void
+kb_demo_card_uid (const char *staff_number,
+                  guint8      uid[7])
+{
+  g_autofree char *text = g_strconcat ("kanribo-demo-card:", staff_number, NULL);
+  guint8 digest[KB_SHA256_LEN];
+
+  kb_sha256 (text, strlen (text), digest);
+  memcpy (uid, digest, 7);
+}
+
+/* Argon2id takes a few hundred milliseconds; every demo operator has the
+ * same password, so one hash per process serves them all. */
+static const char *
+demo_password_hash (GError **error)
+{
+  static char *hash = NULL;
+
+  if (hash == NULL)
+    hash = kb_password_hash (KB_DEMO_PASSWORD, error);
+  return hash;
+}
+
 /**
  * kb_demo_seed:
  *
@@ -79,6 +110,7 @@ kb_demo_seed (KbDb    *db,
               GError **error)
 {
   gint64 division_ids[G_N_ELEMENTS (demo_divisions)];
+  g_autoptr(GBytes) salt = NULL;
   sqlite3_stmt *stmt;
   int n_rows;
 
@@ -100,6 +132,9 @@ kb_demo_seed (KbDb    *db,
 
   /* Each save below is journaled as if typed in by the security officer;
    * the outer transaction makes the whole demo all or nothing. */
+  if ((salt = kb_settings_get_card_salt (db, error)) == NULL)
+    return FALSE;
+
   if (!kb_db_begin (db, error))
     return FALSE;
 
@@ -118,7 +153,20 @@ kb_demo_seed (KbDb    *db,
                          demo_operators[i].kana, division_ids[demo_operators[i].division],
                          NULL, demo_operators[i].roles, TRUE);
 
-      if (kb_admin_save_operator (db, op, NULL, error) == 0)
+      gint64 id;
+      guint8 uid[7];
+      g_autofree char *identity = NULL;
+      const char *hash;
+
+      if ((id = kb_admin_save_operator (db, op, NULL, error)) == 0 ||
+          (hash = demo_password_hash (error)) == NULL ||
+          !kb_auth_set_password_hash (db, id, hash, FALSE, error))
+        goto failed;
+
+      kb_demo_card_uid (demo_operators[i].staff, uid);
+      identity = kb_card_identity_compute (g_bytes_get_data (salt, NULL), g_bytes_get_size (salt),
+                                           TRUE, uid, sizeof uid);
+      if (kb_cards_issue (db, id, identity, demo_atr, TRUE, error) == 0)
         goto failed;
     }
 

@@ -40,6 +40,16 @@ static const KbRegister registers[] = {
     "   (SELECT d.division_id FROM task_divisions d WHERE d.task_id = t.id"
     "    ORDER BY d.division_id)) AS divisions"
     " FROM tasks t" },
+  { "setting", "settings", N_("settings"),
+    "SELECT t.id, t.key, t.value FROM settings t" },
+  /* The password hash itself stays out of the journal, which keeps
+   * everything forever; its digest is enough to notice a swapped hash. */
+  { "credential", "credentials", N_("passwords"),
+    "SELECT t.id, kb_digest (t.hash) AS hash_digest, t.must_change, t.failed_attempts,"
+    " t.locked, t.changed_at FROM credentials t" },
+  { "card", "cards", N_("IC cards"),
+    "SELECT t.id, t.operator_id, t.identity, t.atr, t.has_uid, t.status, t.issued_at,"
+    " t.returned_at, t.revoked_at FROM cards t" },
 };
 
 const KbRegister *
@@ -148,8 +158,15 @@ compute_hash (gcry_md_hd_t       md,
   memcpy (out, gcry_md_read (md, GCRY_MD_SHA256), KB_SHA256_LEN);
 }
 
-static void
-format_utc_now (char buf[32])
+/**
+ * kb_utc_now:
+ * @buf: (out caller-allocates): 32 bytes
+ *
+ * The current time in UTC as the registers store it,
+ * "2026-11-26T11:12:57.123456Z".
+ */
+void
+kb_utc_now (char buf[32])
 {
   gint64 now = g_get_real_time ();
   time_t secs = (time_t) (now / G_USEC_PER_SEC);
@@ -191,7 +208,7 @@ kb_journal_append (KbDb        *db,
   g_return_val_if_fail (db->in_transaction, FALSE);
   g_return_val_if_fail (kind != NULL, FALSE);
 
-  format_utc_now (at);
+  kb_utc_now (at);
   e.seq = db->head_seq + 1;
   e.at = at;
   e.has_actor = db->actor > 0;

@@ -30,6 +30,8 @@ typedef struct {
 const KbRegister *kb_register_lookup   (const char *entity);
 const KbRegister *kb_registers         (guint      *n_registers);
 
+void      kb_utc_now                   (char         buf[32]);
+
 gboolean  kb_journal_append            (KbDb        *db,
                                         const char  *kind,
                                         const char  *entity,

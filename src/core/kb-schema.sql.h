@@ -80,7 +80,50 @@ static const char kb_schema_v1[] =
   "CREATE TRIGGER tasks_no_delete BEFORE DELETE ON tasks"
   " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;";
 
+/* Version 2: sign-in. Settings (the password policy, the salt of card
+ * identities), operators' password hashes with their failure counters,
+ * and the card register. A card is identified by a salted digest of its
+ * UID, never the UID itself. */
+static const char kb_schema_v2[] =
+  "CREATE TABLE settings ("
+  "  id INTEGER PRIMARY KEY,"
+  "  key TEXT NOT NULL UNIQUE,"
+  "  value TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE credentials ("
+  "  id INTEGER PRIMARY KEY REFERENCES operators (id),"
+  "  hash TEXT NOT NULL,"
+  "  must_change INTEGER NOT NULL DEFAULT 0 CHECK (must_change IN (0, 1)),"
+  "  failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),"
+  "  locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),"
+  "  changed_at TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE cards ("
+  "  id INTEGER PRIMARY KEY,"
+  "  operator_id INTEGER NOT NULL REFERENCES operators (id),"
+  "  identity TEXT NOT NULL,"
+  "  atr TEXT NOT NULL,"
+  "  has_uid INTEGER NOT NULL CHECK (has_uid IN (0, 1)),"
+  "  status TEXT NOT NULL DEFAULT 'issued'"
+  "    CHECK (status IN ('issued', 'returned', 'lost', 'revoked')),"
+  "  issued_at TEXT NOT NULL,"
+  "  returned_at TEXT,"
+  "  revoked_at TEXT"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX cards_issued_identity ON cards (identity) WHERE status = 'issued';"
+  "CREATE INDEX cards_operator ON cards (operator_id);"
+
+  "CREATE TRIGGER settings_no_delete BEFORE DELETE ON settings"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER credentials_no_delete BEFORE DELETE ON credentials"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER cards_no_delete BEFORE DELETE ON cards"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;";
+
 static const char * const kb_schema_migrations[] = {
   NULL,          /* version 0: the empty file */
   kb_schema_v1,
+  kb_schema_v2,
 };

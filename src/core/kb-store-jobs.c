@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include "kb-admin.h"
+#include "kb-auth.h"
+#include "kb-password.h"
+#include "kb-settings.h"
 #include "kb-store-jobs.h"
 
 /**
@@ -338,18 +341,32 @@ deliver_progress (gpointer data)
 }
 
 static void
+progress_call_free (gpointer data)
+{
+  ProgressCall *pc = data;
+
+  g_object_unref (pc->progress_data);
+  g_free (pc);
+}
+
+static void
 forward_progress (gint64   done,
                   gint64   total,
                   gpointer user_data)
 {
   VerifyData *vd = user_data;
   ProgressCall *pc = g_new0 (ProgressCall, 1);
+  GSource *source = g_idle_source_new ();
 
   pc->progress = vd->progress;
-  pc->progress_data = vd->progress_data;
+  pc->progress_data = g_object_ref (vd->progress_data);
   pc->done = done;
   pc->total = total;
-  g_main_context_invoke_full (vd->context, G_PRIORITY_DEFAULT, deliver_progress, pc, g_free);
+
+  /* Not g_main_context_invoke(): it may run the callback on this thread. */
+  g_source_set_callback (source, deliver_progress, pc, progress_call_free);
+  g_source_attach (source, vd->context);
+  g_source_unref (source);
 }
 
 static void
@@ -390,8 +407,9 @@ verify_job (KbDb          *db,
 
 /**
  * kb_store_verify_async:
- * @progress: (nullable): called in the caller's main context as it goes;
- *   @progress_data must outlive the call (cancel before dropping it)
+ * @progress: (nullable): called in the caller's main context as it goes
+ * @progress_data: (type GObject): a #GObject, kept alive while progress
+ *   calls are pending
  */
 void
 kb_store_verify_async (KbStore             *store,
@@ -422,4 +440,184 @@ kb_store_verify_finish (KbStore       *store,
                         GError       **error)
 {
   return kb_store_run_finish (store, result, error);
+}
+
+/* --- sign-in administration ------------------------------------------------ */
+
+typedef struct {
+  gint64 id;
+  char *a;
+  char *b;
+  char *reason;
+  KbPasswordPolicy policy;
+} AuthData;
+
+static void
+auth_data_free (gpointer data)
+{
+  AuthData *ad = data;
+
+  if (ad->a != NULL)
+    kb_password_wipe (ad->a);
+  if (ad->b != NULL)
+    kb_password_wipe (ad->b);
+  g_free (ad->a);
+  g_free (ad->b);
+  g_free (ad->reason);
+  g_free (ad);
+}
+
+static AuthData *
+auth_data_new (gint64      id,
+               const char *a,
+               const char *b,
+               const char *reason)
+{
+  AuthData *ad = g_new0 (AuthData, 1);
+
+  ad->id = id;
+  ad->a = g_strdup (a);
+  ad->b = g_strdup (b);
+  ad->reason = g_strdup (reason);
+  return ad;
+}
+
+static gpointer
+reset_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  AuthData *ad = data;
+
+  return kb_auth_reset_password (db, ad->id, ad->a, ad->reason, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+release_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  AuthData *ad = data;
+
+  return kb_auth_release_lockout (db, ad->id, ad->reason, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+change_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  AuthData *ad = data;
+
+  return kb_auth_change_password (db, ad->id, ad->a, ad->b, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+card_status_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  AuthData *ad = data;
+
+  return kb_cards_set_status (db, ad->id, ad->a, ad->reason, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+set_policy_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  AuthData *ad = data;
+
+  if (!kb_admin_require_role (db, KB_ROLE_SECURITY_OFFICER, error))
+    return NULL;
+  return kb_settings_set_policy (db, &ad->policy, ad->reason, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+cards_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return kb_cards_list (db, error);
+}
+
+static gpointer
+policy_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  KbPasswordPolicy *policy = g_new0 (KbPasswordPolicy, 1);
+
+  kb_settings_get_policy (db, policy);
+  return policy;
+}
+
+void
+kb_store_reset_password_async (KbStore *store, gint64 operator_id, const char *temporary_password,
+                               const char *reason, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  kb_store_run_async (store, "credential", reset_job,
+                      auth_data_new (operator_id, temporary_password, NULL, reason),
+                      auth_data_free, NULL, cancellable, callback, user_data);
+}
+
+void
+kb_store_release_lockout_async (KbStore *store, gint64 operator_id, const char *reason,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  kb_store_run_async (store, "credential", release_job,
+                      auth_data_new (operator_id, NULL, NULL, reason),
+                      auth_data_free, NULL, cancellable, callback, user_data);
+}
+
+void
+kb_store_change_password_async (KbStore *store, gint64 operator_id, const char *old_password,
+                                const char *new_password, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  kb_store_run_async (store, "credential", change_job,
+                      auth_data_new (operator_id, old_password, new_password, NULL),
+                      auth_data_free, NULL, cancellable, callback, user_data);
+}
+
+void
+kb_store_card_status_async (KbStore *store, gint64 card_id, const char *status,
+                            const char *reason, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  kb_store_run_async (store, "card", card_status_job,
+                      auth_data_new (card_id, status, NULL, reason),
+                      auth_data_free, NULL, cancellable, callback, user_data);
+}
+
+void
+kb_store_set_policy_async (KbStore *store, int min_length, int min_classes, int max_age_days,
+                           const char *reason, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  AuthData *ad = auth_data_new (0, NULL, NULL, reason);
+
+  ad->policy.min_length = min_length;
+  ad->policy.min_classes = min_classes;
+  ad->policy.max_age_days = max_age_days;
+  kb_store_run_async (store, "setting", set_policy_job, ad, auth_data_free, NULL,
+                      cancellable, callback, user_data);
+}
+
+gboolean
+kb_store_auth_finish (KbStore       *store,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  return kb_store_run_finish (store, result, error) != NULL;
+}
+
+void
+kb_store_cards_async (KbStore *store, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  kb_store_run_async (store, NULL, cards_job, NULL, NULL, g_object_unref,
+                      cancellable, callback, user_data);
+}
+
+void
+kb_store_policy_async (KbStore *store, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  kb_store_run_async (store, NULL, policy_job, NULL, NULL, g_free,
+                      cancellable, callback, user_data);
 }

@@ -76,4 +76,57 @@ const char *kb_record_get_entity       (GObject             *record);
 gint64      kb_record_get_id           (GObject             *record);
 gboolean    kb_record_get_active       (GObject             *record);
 
+/* Sign-in administration (Step 2). Each completes with
+ * kb_store_auth_finish(), which returns TRUE or FALSE with @error set. */
+
+void        kb_store_reset_password_async   (KbStore             *store,
+                                             gint64               operator_id,
+                                             const char          *temporary_password,
+                                             const char          *reason,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void        kb_store_release_lockout_async  (KbStore             *store,
+                                             gint64               operator_id,
+                                             const char          *reason,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void        kb_store_change_password_async  (KbStore             *store,
+                                             gint64               operator_id,
+                                             const char          *old_password,
+                                             const char          *new_password,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void        kb_store_card_status_async      (KbStore             *store,
+                                             gint64               card_id,
+                                             const char          *status,
+                                             const char          *reason,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void        kb_store_set_policy_async       (KbStore             *store,
+                                             int                  min_length,
+                                             int                  min_classes,
+                                             int                  max_age_days,
+                                             const char          *reason,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean    kb_store_auth_finish            (KbStore             *store,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+void        kb_store_cards_async            (KbStore             *store,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void        kb_store_policy_async           (KbStore             *store,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* kb_store_cards_async: finish with kb_store_list_finish();
+ * kb_store_policy_async: finish with kb_store_run_finish(), a KbPasswordPolicy to g_free(). */
+
 G_END_DECLS

@@ -155,9 +155,17 @@ worker (gpointer user_data)
             {
               ChangedData *cd = g_new0 (ChangedData, 1);
 
+              GSource *source = g_idle_source_new ();
+
               cd->store = g_object_ref (self);
               cd->entity = g_strdup (job->changes);
-              g_main_context_invoke (self->context, emit_changed, cd);
+              /* An idle source, not g_main_context_invoke(): invoke runs the
+               * callback right here, on this thread, whenever nobody owns
+               * the context at that moment. */
+              g_source_set_priority (source, G_PRIORITY_DEFAULT);
+              g_source_set_callback (source, emit_changed, cd, NULL);
+              g_source_attach (source, self->context);
+              g_source_unref (source);
             }
           g_task_return_pointer (job->task, result, job->result_free);
           break;

@@ -1,0 +1,375 @@
+/* bench-card.c
+ *
+ * Copyright 2026 The Kanribo developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * How long after a card is taken out does the application hear of it?
+ * For each removal of a fake card from the virtual reader, two clocks stop:
+ *
+ *  - the monitor: KbCardMonitor::card-removed dispatched in the main context;
+ *  - a bare watcher: a plain pthread with its own SCARDCONTEXT in a
+ *    SCardGetStatusChange() loop, no GLib, timestamping what it sees.
+ *
+ * Both wait on the same pcscd, whose polling of the reader dominates both
+ * figures; the difference is what the monitor adds (target: at most 20 ms
+ * at p99). KB_BENCH_REMOVALS (50) sets the number of removals, and
+ * KB_BENCH_STRICT=1 makes a missed target fail.
+ */
+
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <winscard.h>
+
+#include "kb-card-monitor.h"
+#include "kb-fake-card.h"
+#include "kb-pcscd-harness.h"
+
+#define DEFAULT_PORT 35994
+#define DEFAULT_REMOVALS 50
+#define TARGET_US (20 * G_TIME_SPAN_MILLISECOND)
+#define TIMEOUT_US (5 * G_TIME_SPAN_SECOND)
+#define MAX_EVENTS 4096
+
+/* ---- The bare watcher: pthreads and PC/SC only ------------------------- */
+
+typedef struct {
+  const char      *reader;
+  pthread_t        thread;
+  pthread_mutex_t  lock;
+  SCARDCONTEXT     context;
+  int              stopping;
+  int              failed;
+  int              finished;
+  unsigned         insertions;
+  unsigned         removals;
+  gint64           removal_times[MAX_EVENTS];
+} Bare;
+
+static gint64
+monotonic_us (void)
+{
+  struct timespec now;
+
+  /* The same clock as g_get_monotonic_time(). */
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  return (gint64) now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+static void *
+bare_watch (void *data)
+{
+  Bare *bare = data;
+  SCARD_READERSTATE state;
+  int present = 0;
+
+  memset (&state, 0, sizeof state);
+  state.szReader = bare->reader;
+  state.dwCurrentState = SCARD_STATE_UNAWARE;
+
+  for (;;)
+    {
+      LONG rv = SCardGetStatusChange (bare->context, INFINITE, &state, 1);
+      gint64 now = monotonic_us ();
+      DWORD event = state.dwEventState & ~SCARD_STATE_CHANGED;
+      int now_present = (event & SCARD_STATE_PRESENT) != 0;
+      unsigned counter = (event >> 16) & 0xFFFF;
+      unsigned old_counter = (state.dwCurrentState >> 16) & 0xFFFF;
+
+      pthread_mutex_lock (&bare->lock);
+      if (bare->stopping || (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT))
+        {
+          bare->failed = !bare->stopping;
+          pthread_mutex_unlock (&bare->lock);
+          break;
+        }
+      if (rv == SCARD_S_SUCCESS)
+        {
+          /* A removal is a present card gone, or replaced meanwhile. */
+          if (present && (!now_present || counter != old_counter))
+            {
+              if (bare->removals < MAX_EVENTS)
+                bare->removal_times[bare->removals] = now;
+              bare->removals++;
+              present = 0;
+            }
+          if (!present && now_present)
+            {
+              bare->insertions++;
+              present = 1;
+            }
+          state.dwCurrentState = event;
+        }
+      pthread_mutex_unlock (&bare->lock);
+    }
+
+  pthread_mutex_lock (&bare->lock);
+  bare->finished = 1;
+  pthread_mutex_unlock (&bare->lock);
+
+  return NULL;
+}
+
+static void
+bare_counts (Bare     *bare,
+             unsigned *insertions,
+             unsigned *removals)
+{
+  pthread_mutex_lock (&bare->lock);
+  *insertions = bare->insertions;
+  *removals = bare->removals;
+  pthread_mutex_unlock (&bare->lock);
+}
+
+/* ---- The monitor, in the main context ----------------------------------- */
+
+typedef struct {
+  guint  insertions;
+  guint  removals;
+  gint64 removal_dispatch[MAX_EVENTS];
+  gint64 removal_seen[MAX_EVENTS];
+} Seen;
+
+static void
+on_inserted (KbCardMonitor *monitor,
+             KbCard        *card,
+             Seen          *seen)
+{
+  seen->insertions++;
+}
+
+static void
+on_removed (KbCardMonitor *monitor,
+            KbCard        *card,
+            gint64         seen_time,
+            Seen          *seen)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (seen->removals < MAX_EVENTS)
+    {
+      seen->removal_dispatch[seen->removals] = now;
+      seen->removal_seen[seen->removals] = seen_time;
+    }
+  seen->removals++;
+}
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until both have seen @insertions and @removals. */
+static gboolean
+wait_both (Seen     *seen,
+           Bare     *bare,
+           unsigned  insertions,
+           unsigned  removals)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
+  guint wake = g_timeout_add (1, wake_up, NULL);
+  gboolean done = FALSE;
+
+  while (!done && g_get_monotonic_time () < deadline)
+    {
+      unsigned bare_in, bare_out;
+
+      g_main_context_iteration (NULL, TRUE);
+      bare_counts (bare, &bare_in, &bare_out);
+      done = seen->insertions >= insertions && seen->removals >= removals
+             && bare_in >= insertions && bare_out >= removals;
+    }
+
+  g_source_remove (wake);
+  return done;
+}
+
+/* ---- Figures ------------------------------------------------------------ */
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static gint64
+percentile (const gint64 *sorted,
+            guint         n,
+            double        p)
+{
+  guint rank = (guint) (p / 100.0 * n + 0.999999);
+
+  return sorted[CLAMP (rank, 1, n) - 1];
+}
+
+typedef struct {
+  gint64 median, p95, p99, max;
+} Figures;
+
+static Figures
+figures (const gint64 *values,
+         guint         n)
+{
+  g_autofree gint64 *sorted = g_memdup2 (values, n * sizeof (gint64));
+  Figures f;
+
+  qsort (sorted, n, sizeof (gint64), compare_gint64);
+  f.median = percentile (sorted, n, 50);
+  f.p95 = percentile (sorted, n, 95);
+  f.p99 = percentile (sorted, n, 99);
+  f.max = sorted[n - 1];
+  return f;
+}
+
+static void
+print_figures (const char *what,
+               Figures     f)
+{
+  g_print ("  %-34s median %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f ms\n", what,
+           f.median / 1000.0, f.p95 / 1000.0, f.p99 / 1000.0, f.max / 1000.0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const guint8 uid[] = { 0x04, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbPcscdHarness) harness = NULL;
+  g_autoptr(KbFakeCard) fake = NULL;
+  g_autoptr(KbCardMonitor) monitor = NULL;
+  g_autofree gint64 *bare_latency = NULL;
+  g_autofree gint64 *monitor_latency = NULL;
+  g_autofree gint64 *thread_latency = NULL;
+  g_autofree gint64 *difference = NULL;
+  const char *env;
+  guint16 port = DEFAULT_PORT;
+  guint n = DEFAULT_REMOVALS;
+  Seen seen = { 0 };
+  Bare bare;
+  Figures bare_f, monitor_f, thread_f, difference_f;
+  gint64 p99_difference;
+  gboolean strict = g_strcmp0 (g_getenv ("KB_BENCH_STRICT"), "1") == 0;
+
+  if ((env = g_getenv ("KB_BENCH_REMOVALS")) != NULL)
+    n = CLAMP (g_ascii_strtoull (env, NULL, 10), 1, MAX_EVENTS);
+  if ((env = g_getenv ("KB_BENCH_PORT")) != NULL)
+    port = g_ascii_strtoull (env, NULL, 10);
+
+  harness = kb_pcscd_harness_new (port, &error);
+  if (harness != NULL)
+    kb_pcscd_harness_start (harness, &error);
+  if (error != NULL)
+    {
+      g_print ("card-removal: no private pcscd: %s\n", error->message);
+      /* 77: skipped, for meson. */
+      return kb_pcscd_harness_error_is_skip (error) ? 77 : 1;
+    }
+
+  memset (&bare, 0, sizeof bare);
+  bare.reader = kb_pcscd_harness_get_reader (harness, 0);
+  pthread_mutex_init (&bare.lock, NULL);
+  if (SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &bare.context) != SCARD_S_SUCCESS)
+    {
+      g_print ("card-removal: cannot reach the private pcscd\n");
+      return 1;
+    }
+  pthread_create (&bare.thread, NULL, bare_watch, &bare);
+
+  monitor = kb_card_monitor_new (TRUE);
+  g_signal_connect (monitor, "card-inserted", G_CALLBACK (on_inserted), &seen);
+  g_signal_connect (monitor, "card-removed", G_CALLBACK (on_removed), &seen);
+  kb_card_monitor_start (monitor);
+
+  fake = kb_fake_card_new (port, uid, sizeof uid, NULL, 0);
+  bare_latency = g_new0 (gint64, n);
+  monitor_latency = g_new0 (gint64, n);
+  thread_latency = g_new0 (gint64, n);
+  difference = g_new0 (gint64, n);
+
+  g_print ("card-removal: %u removals from the vpcd virtual reader (pcscd %s)\n", n,
+           kb_pcscd_harness_get_log_path (harness));
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 removed;
+
+      if (!kb_fake_card_insert (fake, &error))
+        {
+          g_print ("card-removal: %s\n", error->message);
+          return 1;
+        }
+      if (!wait_both (&seen, &bare, i + 1, i))
+        {
+          g_print ("card-removal: insertion %u not seen within 5 s\n", i + 1);
+          return 1;
+        }
+
+      /* Take it out at a random point of pcscd's polling period. */
+      g_usleep (g_random_int_range (20, 450) * G_TIME_SPAN_MILLISECOND);
+      kb_fake_card_remove (fake);
+      removed = kb_fake_card_get_removed_time (fake);
+
+      if (!wait_both (&seen, &bare, i + 1, i + 1))
+        {
+          g_print ("card-removal: removal %u not seen within 5 s\n", i + 1);
+          return 1;
+        }
+
+      bare_latency[i] = bare.removal_times[i] - removed;
+      monitor_latency[i] = seen.removal_dispatch[i] - removed;
+      thread_latency[i] = seen.removal_seen[i] - removed;
+      difference[i] = monitor_latency[i] - bare_latency[i];
+    }
+
+  kb_card_monitor_stop (monitor);
+
+  pthread_mutex_lock (&bare.lock);
+  bare.stopping = 1;
+  pthread_mutex_unlock (&bare.lock);
+  /* Cancel until it is out: a cancel that comes before the thread is
+   * back in SCardGetStatusChange() has nothing to cancel. */
+  for (;;)
+    {
+      struct timespec pause = { 0, 20 * 1000 * 1000 };
+      int finished;
+
+      SCardCancel (bare.context);
+      nanosleep (&pause, NULL);
+      pthread_mutex_lock (&bare.lock);
+      finished = bare.finished;
+      pthread_mutex_unlock (&bare.lock);
+      if (finished)
+        break;
+    }
+  pthread_join (bare.thread, NULL);
+  SCardReleaseContext (bare.context);
+
+  bare_f = figures (bare_latency, n);
+  monitor_f = figures (monitor_latency, n);
+  thread_f = figures (thread_latency, n);
+  difference_f = figures (difference, n);
+  p99_difference = monitor_f.p99 - bare_f.p99;
+
+  g_print ("card-removal: time from kb_fake_card_remove() to\n");
+  print_figures ("bare watcher saw it", bare_f);
+  print_figures ("monitor's thread saw it", thread_f);
+  print_figures ("card-removed dispatched", monitor_f);
+  print_figures ("monitor minus bare, per removal", difference_f);
+  g_print ("  difference at p99: %.2f ms (target: at most %.0f ms): %s\n",
+           p99_difference / 1000.0, TARGET_US / 1000.0,
+           p99_difference <= TARGET_US && difference_f.p99 <= TARGET_US ? "met" : "MISSED");
+
+  if (strict && (p99_difference > TARGET_US || difference_f.p99 > TARGET_US))
+    return 1;
+  return 0;
+}

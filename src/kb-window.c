@@ -16,6 +16,7 @@
 #include "kb-journal-page.h"
 #include "kb-lock-page.h"
 #include "kb-session.h"
+#include "kb-store-jobs.h"
 #include "kb-window.h"
 
 struct _KbWindow {
@@ -84,6 +85,9 @@ update_header (KbWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->search_button), is_admin);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-record", can_change);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", is_admin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.password-policy",
+                                 self->session != NULL &&
+                                 kb_session_has_role (self->session, KB_ROLE_SECURITY_OFFICER));
 
   /* One toggle drives the search bar of whichever page is shown. */
   if (self->search_binding != NULL)
@@ -437,6 +441,193 @@ lock_action (GtkWidget  *widget,
     kb_session_lock (self->session, "manual");
 }
 
+/* --- own password and the policy ------------------------------------------ */
+
+static void
+password_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (kb_store_auth_finish (KB_STORE (source), result, &error))
+    kb_window_toast (self, _("Saved and recorded in the journal"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  _("The Change Was Not Saved"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static GtkWidget *
+labelled_password (GtkBox     *box,
+                   const char *label)
+{
+  GtkWidget *entry = gtk_password_entry_new ();
+
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  g_object_set (entry, "placeholder-text", label, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label, -1);
+  gtk_box_append (box, entry);
+  return entry;
+}
+
+static void
+change_password_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             KbWindow         *self)
+{
+  GtkEditable *old_entry = g_object_get_data (G_OBJECT (dialog), "old");
+  GtkEditable *new_entry = g_object_get_data (G_OBJECT (dialog), "new");
+  GtkEditable *again = g_object_get_data (G_OBJECT (dialog), "again");
+  KbOperator *op = kb_session_get_operator (self->session);
+
+  if (!g_str_equal (response, "apply") || op == NULL)
+    return;
+
+  if (g_strcmp0 (gtk_editable_get_text (new_entry), gtk_editable_get_text (again)) != 0)
+    kb_window_toast (self, _("The two new passwords differ; nothing was changed"));
+  else
+    kb_store_change_password_async (self->store, kb_operator_get_id (op),
+                                    gtk_editable_get_text (old_entry),
+                                    gtk_editable_get_text (new_entry), self->cancellable,
+                                    password_done_cb, g_object_ref (self));
+  gtk_editable_set_text (old_entry, "");
+  gtk_editable_set_text (new_entry, "");
+  gtk_editable_set_text (again, "");
+}
+
+static void
+change_password_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  KbWindow *self = KB_WINDOW (widget);
+  GtkWidget *dialog, *box;
+
+  if (self->session == NULL || kb_session_get_state (self->session) != KB_SESSION_UNLOCKED)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Change Your Password"),
+                                   _("Your new password must follow the office’s password "
+                                     "policy."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  g_object_set_data (G_OBJECT (dialog), "old", labelled_password (GTK_BOX (box),
+                                                                  _("Current password")));
+  g_object_set_data (G_OBJECT (dialog), "new", labelled_password (GTK_BOX (box),
+                                                                  _("New password")));
+  g_object_set_data (G_OBJECT (dialog), "again", labelled_password (GTK_BOX (box),
+                                                                    _("New password again")));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "apply", _("_Change Password"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (change_password_response_cb), self, 0);
+  kb_window_track_activity (self, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+policy_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KbWindow         *self)
+{
+  GtkSpinButton *length = g_object_get_data (G_OBJECT (dialog), "length");
+  GtkSpinButton *classes = g_object_get_data (G_OBJECT (dialog), "classes");
+  GtkSpinButton *age = g_object_get_data (G_OBJECT (dialog), "age");
+  GtkEditable *reason = g_object_get_data (G_OBJECT (dialog), "reason");
+
+  if (!g_str_equal (response, "apply"))
+    return;
+  kb_store_set_policy_async (self->store, gtk_spin_button_get_value_as_int (length),
+                             gtk_spin_button_get_value_as_int (classes),
+                             gtk_spin_button_get_value_as_int (age),
+                             gtk_editable_get_text (reason), self->cancellable,
+                             password_done_cb, g_object_ref (self));
+}
+
+static GtkWidget *
+policy_row (GtkBox     *box,
+            const char *label,
+            int         min,
+            int         max,
+            int         value)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_label_new (label);
+  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
+
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_box_append (GTK_BOX (row), text);
+  gtk_box_append (GTK_BOX (row), spin);
+  gtk_box_append (box, row);
+  return spin;
+}
+
+static void
+policy_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KbWindow) self = user_data;
+  g_autofree KbPasswordPolicy *policy = kb_store_run_finish (KB_STORE (source), result, NULL);
+  GtkWidget *dialog, *box, *reason;
+
+  if (policy == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Password Policy"),
+                                   _("Applies to every new password. Operators keep their "
+                                     "current passwords until they change them."));
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  g_object_set_data (G_OBJECT (dialog), "length",
+                     policy_row (GTK_BOX (box), _("Minimum length"), 8, 128, policy->min_length));
+  g_object_set_data (G_OBJECT (dialog), "classes",
+                     policy_row (GTK_BOX (box), _("Kinds of characters to mix"), 1, 4,
+                                 policy->min_classes));
+  g_object_set_data (G_OBJECT (dialog), "age",
+                     policy_row (GTK_BOX (box), _("Days before a password expires (0: never)"),
+                                 0, 3650, policy->max_age_days));
+  reason = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reason"), -1);
+  gtk_box_append (GTK_BOX (box), reason);
+  g_object_set_data (G_OBJECT (dialog), "reason", reason);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "apply", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (policy_response_cb), self, 0);
+  kb_window_track_activity (self, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+password_policy_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  KbWindow *self = KB_WINDOW (widget);
+
+  if (self->session != NULL && kb_session_has_role (self->session, KB_ROLE_SECURITY_OFFICER))
+    kb_store_policy_async (self->store, self->cancellable, policy_loaded_cb, g_object_ref (self));
+}
+
 static void
 kb_window_dispose (GObject *object)
 {
@@ -508,6 +699,10 @@ kb_window_class_init (KbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.change-password", NULL,
+                                   change_password_action);
+  gtk_widget_class_install_action (widget_class, "win.password-policy", NULL,
+                                   password_policy_action);
 }
 
 static void

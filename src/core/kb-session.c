@@ -481,6 +481,13 @@ card_inserted_cb (KbSession     *self,
       return;
     }
 
+  if (self->state == KB_SESSION_ISSUE_CARD && self->issue_for != NULL &&
+      g_get_monotonic_time () > self->issue_deadline)
+    {
+      /* Too late: whoever is at the reader now signs in like anyone. */
+      g_clear_object (&self->issue_for);
+    }
+
   if (self->state == KB_SESSION_ISSUE_CARD && self->issue_for != NULL)
     {
       Job *job = job_new (self);

@@ -15,6 +15,7 @@
 #include "kb-admin.h"
 #include "kb-admin-page.h"
 #include "kb-application.h"
+#include "kb-auth.h"
 #include "kb-fake-card.h"
 #include "kb-history-window.h"
 #include "kb-journal-page.h"
@@ -558,6 +559,81 @@ test_clerk_reads_only (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n);
 }
 
+static KbOperator *
+find_operator (KbWindow   *window,
+               const char *staff)
+{
+  GListModel *model = kb_admin_page_get_model (KB_ADMIN_PAGE (kb_window_get_page_widget (window,
+                                                                                      "operator")));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KbOperator) op = g_list_model_get_item (model, i);
+
+      if (g_str_equal (kb_operator_get_staff_number (op), staff))
+        return g_steal_pointer (&op);
+    }
+  return NULL;
+}
+
+static void
+test_issue_card (Fixture       *f,
+                 gconstpointer  data)
+{
+  KbSession *session = kb_window_get_session (f->window);
+  g_autoptr(KbOperator) clerk = find_operator (f->window, "N1003");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbFakeCard) new_card = NULL;
+  static const guint8 uid[] = { 0x04, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66 };
+
+  g_assert_nonnull (clerk);
+
+  /* N1003 handed their card back, so they can be issued a new one. */
+  {
+    g_autoptr(KbDb) db = kb_db_open (f->path, KB_DB_OPEN_DEFAULT, &error);
+    g_autoptr(GListModel) cards = NULL;
+
+    g_assert_no_error (error);
+    cards = kb_cards_list (db, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
+      {
+        g_autoptr(KbCardRecord) r = g_list_model_get_item (cards, i);
+
+        if (kb_card_record_get_operator_id (r) == kb_operator_get_id (clerk))
+          g_assert_true (kb_cards_set_status (db, kb_card_record_get_id (r), "returned",
+                                              "Card worn out", &error));
+      }
+    g_assert_no_error (error);
+  }
+
+  /* The officer starts issuing: the registers are hidden at once. */
+  kb_session_issue_card (session, clerk);
+  g_assert_cmpint (kb_session_get_state (session), ==, KB_SESSION_ISSUE_CARD);
+  g_assert_cmpstr (main_page (f->window), ==, "lock");
+
+  /* Their own card comes out and the new one goes in. */
+  remove_card (f);
+  new_card = kb_fake_card_new (UI_TEST_PORT, uid, sizeof uid, NULL, 0);
+  g_usleep (50 * 1000);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (kb_session_get_state (session), ==, KB_SESSION_ISSUE_CARD);
+  g_assert_true (kb_fake_card_insert (new_card, &error));
+  g_assert_no_error (error);
+  wait_state (f->window, KB_SESSION_CARD_ISSUED);
+
+  /* Out, and in again: now it is N1003's card. */
+  kb_fake_card_remove (new_card);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  g_assert_true (kb_fake_card_insert (new_card, &error));
+  wait_state (f->window, KB_SESSION_PASSWORD);
+  g_assert_cmpstr (kb_operator_get_staff_number (kb_session_get_operator (session)), ==,
+                   "N1003");
+  kb_fake_card_remove (new_card);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -610,6 +686,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/lock/idle", Fixture, NULL, fixture_setup, test_idle_lock, fixture_teardown);
   g_test_add ("/ui/lock/clerk-reads-only", Fixture, NULL, fixture_setup, test_clerk_reads_only,
+              fixture_teardown);
+  g_test_add ("/ui/lock/issue-card", Fixture, NULL, fixture_setup, test_issue_card,
               fixture_teardown);
 
   {

@@ -217,12 +217,7 @@ kb_card_get_identity (KbCard       *self,
                       gsize         salt_len)
 {
   g_autoptr(GError) error = NULL;
-  guint8 digest[KB_SHA256_LEN];
-  const char *prefix;
-  const guint8 *id;
-  gsize id_len, len;
-  guint8 *buffer;
-  char *hex;
+  GBytes *id;
 
   g_return_val_if_fail (KB_IS_CARD (self), NULL);
   g_return_val_if_fail (salt != NULL || salt_len == 0, NULL);
@@ -233,32 +228,9 @@ kb_card_get_identity (KbCard       *self,
       return NULL;
     }
 
-  if (self->uid != NULL)
-    {
-      prefix = "uid:";
-      id = g_bytes_get_data (self->uid, &id_len);
-    }
-  else
-    {
-      prefix = "atr:";
-      id = g_bytes_get_data (self->atr, &id_len);
-    }
-
-  len = salt_len + strlen (prefix) + id_len;
-  buffer = g_malloc (len);
-  if (salt_len > 0)
-    memcpy (buffer, salt, salt_len);
-  memcpy (buffer + salt_len, prefix, strlen (prefix));
-  memcpy (buffer + salt_len + strlen (prefix), id, id_len);
-
-  kb_sha256 (buffer, len, digest);
-  explicit_bzero (buffer, len);
-  g_free (buffer);
-
-  hex = kb_hex_encode (digest, sizeof digest);
-  explicit_bzero (digest, sizeof digest);
-
-  return hex;
+  id = self->uid != NULL ? self->uid : self->atr;
+  return kb_card_identity_compute (salt, salt_len, self->uid != NULL,
+                                   g_bytes_get_data (id, NULL), g_bytes_get_size (id));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -406,11 +378,26 @@ typedef struct {
   guint     card_counter;   /* pcscd's event counter when it was identified */
   DWORD     failed_state;   /* the state in which identification failed */
   char     *error;          /* why it failed, or NULL */
+  SCARDHANDLE handle;       /* kept open while the card is in */
+  gboolean  connected;
 } Reader;
+
+/* The identified card stays connected (shared) until it leaves: pcscd then
+ * keeps it powered and watched, and a card swapped between two of pcscd's
+ * polls still moves the event counter. Disconnected, an idle card is
+ * powered down and pcscd can miss a quick swap (seen with vpcd). */
+static void
+reader_disconnect (Reader *reader)
+{
+  if (reader->connected)
+    SCardDisconnect (reader->handle, SCARD_LEAVE_CARD);
+  reader->connected = FALSE;
+}
 
 static void
 reader_free (Reader *reader)
 {
+  reader_disconnect (reader);
   g_free (reader->name);
   g_clear_object (&reader->card);
   g_free (reader->error);
@@ -482,6 +469,7 @@ reader_drop_card (Watch  *watch,
                   Reader *reader,
                   gint64  seen_time)
 {
+  reader_disconnect (reader);
   if (reader->card == NULL)
     return;
 
@@ -753,10 +741,9 @@ identify (Watch        *watch,
    * transmission error) leaves the card known by its ATR only. A card that
    * went away meanwhile is not announced at all. */
 
-  SCardDisconnect (card, SCARD_LEAVE_CARD);
-
   if (is_service_error (rv))
     {
+      SCardDisconnect (card, SCARD_LEAVE_CARD);
       explicit_bzero (response, sizeof response);
       return rv;
     }
@@ -766,13 +753,19 @@ identify (Watch        *watch,
    * connection is closed answers so until pcscd's next poll). */
   if (rv == SCARD_S_SUCCESS && response_len < 2)
     {
+      SCardDisconnect (card, SCARD_LEAVE_CARD);
       reader_set_error (reader, _("The card in the reader could not be read. "
                                   "Take it out and insert it again."));
       return SCARD_S_SUCCESS;
     }
 
-  if (!card_is_gone (rv))
+  if (card_is_gone (rv))
+    SCardDisconnect (card, SCARD_LEAVE_CARD);
+  else
     {
+      reader_disconnect (reader);
+      reader->handle = card;
+      reader->connected = TRUE;
       reader->card = kb_card_new (reader->name, atr, atr_len, uid, uid_len,
                                   ++watch->self->serial, seen_time);
       reader->card_counter = (reader->current >> 16) & 0xFFFF;

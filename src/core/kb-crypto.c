@@ -111,6 +111,7 @@ kb_card_identity_compute (const guint8 *salt,
   gcry_md_write (md, is_uid ? "uid:" : "atr:", 4);
   gcry_md_write (md, data, len);
   hex = kb_hex_encode (gcry_md_read (md, GCRY_MD_SHA256), KB_SHA256_LEN);
+  /* Closing wipes the context, which held the UID. */
   gcry_md_close (md);
   return hex;
 }

@@ -559,6 +559,44 @@ test_swap (Fixture       *fixture,
   g_assert_cmpstr (sequence, ==, "IRIRIRIRI");
 }
 
+/* A quick swap some time after the card was last used: disconnected, an
+ * idle card would be powered down by pcscd after about 0.4 s, and a swap
+ * within one poll after that left the event counter unchanged (seen with
+ * vpcd: 16 of 37 offsets missed). The monitor keeps the card connected,
+ * so every offset must show removal + insertion. */
+static void
+test_swap_after_idle (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const guint offsets_ms[] = { 300, 450, 550, 650, 750, 900 };
+  KbFakeCard *fake_a, *fake_b;
+  guint inserted = 0;
+
+  if (fixture->skipped)
+    return;
+
+  fake_a = add_fake (fixture, 0, uid_a, sizeof uid_a);
+  fake_b = add_fake (fixture, 0, uid_b, sizeof uid_b);
+
+  insert (fake_a);
+  wait_for_type (fixture, 'I', ++inserted);
+
+  for (guint round = 0; round < G_N_ELEMENTS (offsets_ms); round++)
+    {
+      KbFakeCard *out = round % 2 == 0 ? fake_a : fake_b;
+      KbFakeCard *in = round % 2 == 0 ? fake_b : fake_a;
+      const guint8 *in_uid = round % 2 == 0 ? uid_b : uid_a;
+      Recorded *recorded;
+
+      g_usleep (offsets_ms[round] * G_TIME_SPAN_MILLISECOND);
+      kb_fake_card_remove (out);
+      insert (in);
+
+      recorded = wait_for_type (fixture, 'I', ++inserted);
+      g_assert_true (bytes_equal_data (kb_card_get_uid (recorded->card), in_uid, 7));
+    }
+}
+
 /* The swap happens while the monitor's thread is busy elsewhere (a card in
  * the second slot takes 3 s to give its UID), so when the thread looks
  * again the first slot is "present" as before: only pcscd's event counter
@@ -880,6 +918,8 @@ main (int   argc,
   g_test_add ("/card/insert", Fixture, NULL, fixture_setup, test_insert, fixture_teardown);
   g_test_add ("/card/remove", Fixture, NULL, fixture_setup, test_remove, fixture_teardown);
   g_test_add ("/card/swap", Fixture, NULL, fixture_setup, test_swap, fixture_teardown);
+  g_test_add ("/card/swap-after-idle", Fixture, NULL, fixture_setup, test_swap_after_idle,
+              fixture_teardown);
   g_test_add ("/card/swap-while-busy", Fixture, NULL,
               fixture_setup, test_swap_while_busy, fixture_teardown);
   g_test_add ("/card/refuse-uid", Fixture, NULL, fixture_setup, test_refuse_uid, fixture_teardown);

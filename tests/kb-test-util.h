@@ -17,6 +17,18 @@
 
 G_BEGIN_DECLS
 
+/* What a new database's journal holds: "database.create", then the default
+ * settings (kb_settings_init_defaults()). */
+#define KB_TEST_NEW_SETTINGS 4
+#define KB_TEST_NEW_ENTRIES (1 + KB_TEST_NEW_SETTINGS)
+
+/* kb_demo_seed() on a new database journals three divisions; twelve
+ * operators, each followed by their password and their card; four
+ * terminals; seven business tasks. Each of those is one register row. */
+#define KB_TEST_DEMO_OPERATORS 12
+#define KB_TEST_DEMO_ENTRIES (KB_TEST_NEW_ENTRIES + 3 + 3 * KB_TEST_DEMO_OPERATORS + 4 + 7)
+#define KB_TEST_DEMO_ROWS (KB_TEST_NEW_SETTINGS + 3 + 3 * KB_TEST_DEMO_OPERATORS + 4 + 7)
+
 /* A fresh temporary folder with a database path inside it. */
 typedef struct {
   char *dir;
@@ -48,5 +60,19 @@ gint64   kb_test_count             (KbDb          *db,
                                     const char    *sql);
 gint64   kb_test_journal_length    (KbDb          *db);
 char    *kb_test_register_snapshot (KbDb          *db);
+
+gint64   kb_test_raw_seq           (sqlite3       *handle,
+                                    const char    *entry);
+gint64   kb_test_seq               (KbDb          *db,
+                                    const char    *entry);
+char    *kb_test_expand            (sqlite3       *handle,
+                                    const char    *template,
+                                    gint64         seq);
+gint64   kb_test_expand_int        (sqlite3       *handle,
+                                    const char    *template,
+                                    gint64         seq);
+
+void     kb_test_forge_chain       (sqlite3       *handle,
+                                    gint64         from_seq);
 
 G_END_DECLS

@@ -23,7 +23,7 @@
 
 typedef KbTestFixture Fixture;
 
-#define DEMO_ENTRIES 27
+#define DEMO_ENTRIES KB_TEST_DEMO_ENTRIES
 
 static KbDb *
 open_ok (const char    *path,
@@ -122,6 +122,8 @@ typedef struct {
   /* What must be reported: a field error, or a store error (field NULL). */
   const char *field;
   int         code;
+  /* Who tries: 0 for the system, else a demo operator. */
+  gint64      actor;
 } InvalidCase;
 
 #define OP KB_ROLE_OPERATOR
@@ -260,6 +262,24 @@ static const InvalidCase invalid_cases[] = {
   { "retire/division-with-operators", DO_RETIRE, 2, "division", NULL, NULL, 0, 0, "組織改正",
     NULL, KB_STORE_ERROR_REFUSED },
 
+  /* Only a security officer changes the registers; the demo's operator 3
+   * is a clerk, 2 a supervisor, 6 the network administrator, 8 an auditor. */
+  { "division/not-security-officer", DO_DIVISION, 0, "住民課", NULL, NULL, 0, 0, NULL,
+    NULL, KB_STORE_ERROR_REFUSED, 3 },
+  { "operator/not-security-officer", DO_OPERATOR, 0, "N1009", "松本 次郎", "マツモト ジロウ",
+    1, OP, NULL, NULL, KB_STORE_ERROR_REFUSED, 2 },
+  { "operator/raise-own-roles", DO_OPERATOR, 6, "N2001", "中村 隆之", "ナカムラ タカユキ", 2,
+    KB_ROLES_ALL, "権限の追加", NULL, KB_STORE_ERROR_REFUSED, 6 },
+  { "terminal/not-security-officer", DO_TERMINAL, 0, "JK-05", "住基端末 5号機", "本庁舎 3階",
+    0, 0, NULL, NULL, KB_STORE_ERROR_REFUSED, 8 },
+  { "task/not-security-officer", DO_TASK, 0, "税務に関する事務", "説明", NULL, 1, 0, NULL,
+    NULL, KB_STORE_ERROR_REFUSED, 3 },
+  { "retire/not-security-officer", DO_RETIRE, 2, "terminal", NULL, NULL, 0, 0, "廃止",
+    NULL, KB_STORE_ERROR_REFUSED, 6 },
+  /* An actor that is not an operator at all. */
+  { "retire/unknown-actor", DO_RETIRE, 2, "terminal", NULL, NULL, 0, 0, "廃止",
+    NULL, KB_STORE_ERROR_REFUSED, 99 },
+
   /* The demo office goes into an empty database only. */
   { "seed/not-empty", DO_SEED, 0, NULL, NULL, NULL, 0, 0, NULL,
     NULL, KB_STORE_ERROR_REFUSED },
@@ -325,6 +345,7 @@ test_invalid (gconstpointer data)
   before = kb_test_register_snapshot (fixture.db);
   anchor_before = read_anchor (fixture.db);
 
+  kb_db_set_actor (fixture.db, ic->actor, NULL);
   g_assert_false (run_case (fixture.db, ic, &error));
   g_assert_nonnull (error);
   g_test_message ("%s: %s", ic->name, error->message);
@@ -668,7 +689,7 @@ test_demo_seed (Fixture       *fixture,
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, 1);
+  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, KB_TEST_NEW_ENTRIES);
   seed (fixture->db);
 
   divisions = kb_admin_list_divisions (fixture->db, &error);
@@ -680,6 +701,11 @@ test_demo_seed (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (operators), ==, 12);
   g_assert_cmpuint (g_list_model_get_n_items (terminals), ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 7);
+  /* Every operator has a password and a card, issued to them. */
+  g_assert_cmpint (kb_test_count (fixture->db, "SELECT count (*) FROM credentials c"
+                                               " JOIN operators o ON o.id = c.id"), ==, 12);
+  g_assert_cmpint (kb_test_count (fixture->db, "SELECT count (DISTINCT operator_id) FROM cards"
+                                               " WHERE status = 'issued'"), ==, 12);
   g_assert_cmpint (kb_test_journal_length (fixture->db), ==, DEMO_ENTRIES);
   assert_intact (fixture->db);
 
@@ -797,12 +823,14 @@ on_changed (KbStore    *store,
   g_ptr_array_add (st->changes, g_strdup (entity));
 }
 
+/* @user_data: the GObject kb_store_verify_async() keeps alive while
+ * progress calls are pending; it carries the StoreTest. */
 static void
 on_progress (gint64   done,
              gint64   total,
              gpointer user_data)
 {
-  StoreTest *st = user_data;
+  StoreTest *st = g_object_get_data (G_OBJECT (user_data), "store-test");
 
   g_assert_true (g_main_context_is_owner (st->context));
   g_assert_cmpint (done, <=, total);
@@ -934,18 +962,20 @@ test_store (Fixture       *fixture,
   }
 
   {
+    g_autoptr(GObject) progress_owner = g_object_new (G_TYPE_OBJECT, NULL);
     KbVerifyReport *report;
 
-    kb_store_verify_async (store, on_progress, &st, NULL, on_done, &st);
+    g_object_set_data (progress_owner, "store-test", &st);
+    kb_store_verify_async (store, on_progress, progress_owner, NULL, on_done, &st);
     report = kb_store_verify_finish (store, wait_result (&st), &error);
     g_assert_no_error (error);
     g_assert_nonnull (report);
     g_clear_object (&st.result);
-    g_assert_cmpint (report->n_entries, ==, 4);
-    g_assert_cmpint (report->n_rows, ==, 2);
+    g_assert_cmpint (report->n_entries, ==, KB_TEST_NEW_ENTRIES + 3);
+    g_assert_cmpint (report->n_rows, ==, KB_TEST_NEW_SETTINGS + 2);
     g_assert_cmpuint (st.n_progress, >=, 1);
-    g_assert_cmpint (st.last_done, ==, 4);
-    g_assert_cmpint (st.last_total, ==, 4);
+    g_assert_cmpint (st.last_done, ==, KB_TEST_NEW_ENTRIES + 3);
+    g_assert_cmpint (st.last_total, ==, KB_TEST_NEW_ENTRIES + 3);
     kb_verify_report_free (report);
   }
 
@@ -973,7 +1003,7 @@ test_store (Fixture       *fixture,
   {
     g_autoptr(KbDb) db = open_ok (fixture->path, KB_DB_OPEN_READ_ONLY);
 
-    g_assert_cmpint (kb_test_journal_length (db), ==, 4);
+    g_assert_cmpint (kb_test_journal_length (db), ==, KB_TEST_NEW_ENTRIES + 3);
     g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM terminals"), ==, 0);
     assert_intact (db);
   }

@@ -160,7 +160,11 @@ test_seed_demo (Fixture       *fixture,
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM operators"), ==, 12);
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM terminals"), ==, 4);
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM tasks"), ==, 7);
-  g_assert_cmpint (kb_test_journal_length (db), ==, 27);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM credentials"), ==,
+                   KB_TEST_DEMO_OPERATORS);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM cards WHERE status = 'issued'"), ==,
+                   KB_TEST_DEMO_OPERATORS);
+  g_assert_cmpint (kb_test_journal_length (db), ==, KB_TEST_DEMO_ENTRIES);
 }
 
 static void
@@ -188,7 +192,7 @@ test_seed_demo_again (Fixture       *fixture,
   db = open_read_only (fixture->path);
   after = kb_test_register_snapshot (db);
   g_assert_cmpstr (after, ==, before);
-  g_assert_cmpint (kb_test_journal_length (db), ==, 27);
+  g_assert_cmpint (kb_test_journal_length (db), ==, KB_TEST_DEMO_ENTRIES);
 }
 
 static void
@@ -198,6 +202,7 @@ test_verify_intact (Fixture       *fixture,
   g_auto(Run) run = { 0 };
   g_autoptr(KbDb) db = NULL;
   g_autofree char *hash = NULL;
+  g_autofree char *intact = NULL;
   g_autofree char *last = NULL;
 
   if (!have_binary ())
@@ -206,13 +211,15 @@ test_verify_intact (Fixture       *fixture,
   seed (fixture);
   db = open_read_only (fixture->path);
   hash = kb_test_raw_text (kb_db_get_handle (db),
-                           "SELECT lower (hex (hash)) FROM journal WHERE seq = 27");
+                           "SELECT lower (hex (hash)) FROM journal ORDER BY seq DESC LIMIT 1");
   g_clear_pointer (&db, kb_db_close);
 
   run_with_database (&run, fixture->path, "--verify");
   g_assert_cmpint (run.status, ==, 0);
-  assert_contains (run.out, "Journal intact: 27 entries, 26 register rows checked.");
-  last = g_strdup_printf ("Last entry: 27, hash %s\n", hash);
+  intact = g_strdup_printf ("Journal intact: %d entries, %d register rows checked.",
+                            KB_TEST_DEMO_ENTRIES, KB_TEST_DEMO_ROWS);
+  assert_contains (run.out, intact);
+  last = g_strdup_printf ("Last entry: %d, hash %s\n", KB_TEST_DEMO_ENTRIES, hash);
   assert_contains (run.out, last);
   g_assert_null (strstr (run.out, "no anchor"));
   g_assert_cmpstr (run.err, ==, "");
@@ -237,34 +244,43 @@ test_verify_without_anchor (Fixture       *fixture,
   assert_contains (run.out, "no anchor file");
 }
 
+/* The SQL and the expected line are templates (kb_test_expand()): {{:seq}}
+ * is the journal entry @target names, {{:last}} the newest entry. */
 typedef struct {
   const char *name;
+  const char *target;
   const char *sql;
   const char *says;   /* a regular expression for a line of stderr */
 } CliTamper;
 
 static const CliTamper cli_tampers[] = {
-  { "entry",
+  { "entry", "operator.create:5",
     "DROP TRIGGER journal_no_update;"
-    "UPDATE journal SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = 9;"
+    "UPDATE journal SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = {{:seq}};"
     "CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal"
     " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;",
-    "^First bad journal entry: 9$" },
-  { "row",
+    "^First bad journal entry: {{:seq}}$" },
+  { "row", NULL,
     "UPDATE operators SET roles = 255 WHERE id = 4",
     "^Register row: .*operator.* 4$" },
-  { "truncated",
+  { "password", NULL,
+    "UPDATE credentials SET must_change = 1 WHERE id = 2",
+    "^Register row: .*password.* 2$" },
+  { "card", NULL,
+    "UPDATE cards SET status = 'revoked' WHERE id = 7",
+    "^Register row: .*card.* 7$" },
+  { "truncated", "task.create:7",
     "DROP TRIGGER journal_no_delete;"
     "DROP TRIGGER tasks_no_delete;"
-    "DELETE FROM journal WHERE seq = 27;"
+    "DELETE FROM journal WHERE seq = {{:seq}};"
     "DELETE FROM task_divisions WHERE task_id = 7;"
     "DELETE FROM tasks WHERE id = 7;"
     "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal"
     " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;"
     "CREATE TRIGGER tasks_no_delete BEFORE DELETE ON tasks"
     " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;",
-    "^First bad journal entry: 27$" },
-  { "schema",
+    "^First bad journal entry: {{:seq}}$" },
+  { "schema", NULL,
     "CREATE TABLE notes (body TEXT)",
     "schema" },
 };
@@ -275,6 +291,9 @@ test_verify_tampered (Fixture       *fixture,
 {
   const CliTamper *ct = data;
   g_auto(Run) run = { 0 };
+  g_autofree char *sql = NULL;
+  g_autofree char *says = NULL;
+  gint64 seq = 0;
   sqlite3 *raw;
 
   if (!have_binary ())
@@ -282,14 +301,23 @@ test_verify_tampered (Fixture       *fixture,
 
   seed (fixture);
   raw = kb_test_raw_open (fixture->path);
-  kb_test_raw_exec (raw, ct->sql);
+  if (ct->target != NULL)
+    {
+      /* The truncation case needs the newest entry. */
+      seq = kb_test_raw_seq (raw, ct->target);
+      if (g_str_equal (ct->name, "truncated"))
+        g_assert_cmpint (seq, ==, kb_test_raw_count (raw, "SELECT max (seq) FROM journal"));
+    }
+  sql = kb_test_expand (raw, ct->sql, seq);
+  says = kb_test_expand (raw, ct->says, seq);
+  kb_test_raw_exec (raw, sql);
   sqlite3_close (raw);
 
   run_with_database (&run, fixture->path, "--verify");
   g_assert_cmpint (run.status, !=, 0);
   assert_contains (run.err, "TAMPERED");
-  g_test_message ("looking for /%s/", ct->says);
-  g_assert_true (g_regex_match_simple (ct->says, run.err, G_REGEX_MULTILINE, 0));
+  g_test_message ("looking for /%s/", says);
+  g_assert_true (g_regex_match_simple (says, run.err, G_REGEX_MULTILINE, 0));
   g_assert_null (strstr (run.out, "intact"));
 }
 

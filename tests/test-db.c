@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "kb-admin.h"
+#include "kb-canon.h"
 #include "kb-error.h"
 #include "kb-journal.h"
 #include "kb-test-util.h"
@@ -128,7 +129,7 @@ test_create_empty_file (Fixture       *fixture,
   g_assert_false (side_file_exists (fixture->path, "-wal"));
 
   fixture->db = open_ok (fixture->path, KB_DB_OPEN_CREATE);
-  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, 1);
+  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, KB_TEST_NEW_ENTRIES);
 }
 
 static gint64
@@ -192,6 +193,8 @@ test_reopen_idempotent (Fixture       *fixture,
   g_autofree char *anchor_path = g_strconcat (fixture->path, "-anchor", NULL);
   g_autofree char *kind = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *expected_detail = NULL;
+  g_autofree char *settings = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *expected_anchor = NULL;
   KbDb *db;
@@ -208,7 +211,7 @@ test_reopen_idempotent (Fixture       *fixture,
       g_autofree char *anchor_after = NULL;
 
       db = open_ok (fixture->path, reopen[i]);
-      g_assert_cmpint (kb_test_journal_length (db), ==, 1);
+      g_assert_cmpint (kb_test_journal_length (db), ==, KB_TEST_NEW_ENTRIES);
       kb_db_close (db);
 
       /* Opening an up-to-date database writes nothing at all. */
@@ -219,14 +222,27 @@ test_reopen_idempotent (Fixture       *fixture,
     }
 
   fixture->db = open_ok (fixture->path, KB_DB_OPEN_READ_ONLY);
-  kind = kb_test_raw_text (kb_db_get_handle (fixture->db), "SELECT kind FROM journal");
-  detail = kb_test_raw_text (kb_db_get_handle (fixture->db), "SELECT detail FROM journal");
-  hash = kb_test_raw_text (kb_db_get_handle (fixture->db),
-                           "SELECT lower (hex (hash)) FROM journal WHERE seq = 1");
+  kind = kb_test_raw_text (kb_db_get_handle (fixture->db), "SELECT kind FROM journal WHERE seq = 1");
+  detail = kb_test_raw_text (kb_db_get_handle (fixture->db),
+                             "SELECT detail FROM journal WHERE seq = 1");
   g_assert_cmpstr (kind, ==, "database.create");
-  g_assert_cmpstr (detail, ==, "{\"from\":0,\"to\":1}");
+  expected_detail = g_strdup_printf ("{\"from\":0,\"to\":%d}", KB_DB_SCHEMA_VERSION);
+  g_assert_cmpstr (detail, ==, expected_detail);
 
-  expected_anchor = g_strdup_printf ("kanribo-anchor 1\n1 %s\n", hash);
+  /* Then the default settings, one entry each, in the same transaction. */
+  settings = kb_test_raw_text (kb_db_get_handle (fixture->db),
+                               "SELECT group_concat (e, ' ') FROM"
+                               " (SELECT seq || ':' || kind || ':' || s.key AS e"
+                               "  FROM journal j JOIN settings s ON s.id = j.entity_id"
+                               "  WHERE j.entity = 'setting' ORDER BY seq)");
+  g_assert_cmpstr (settings, ==,
+                   "2:setting.create:card-salt 3:setting.create:password-min-length"
+                   " 4:setting.create:password-min-classes 5:setting.create:password-max-age-days");
+
+  /* The anchor names the newest entry. */
+  hash = kb_test_raw_text (kb_db_get_handle (fixture->db),
+                           "SELECT lower (hex (hash)) FROM journal ORDER BY seq DESC LIMIT 1");
+  expected_anchor = g_strdup_printf ("kanribo-anchor 1\n%d %s\n", KB_TEST_NEW_ENTRIES, hash);
   g_assert_cmpstr (anchor_before, ==, expected_anchor);
 }
 
@@ -247,10 +263,10 @@ test_unusual_path (Fixture       *fixture,
   db = open_ok (path, KB_DB_OPEN_CREATE);
   kb_db_close (db);
   db = open_ok (path, KB_DB_OPEN_DEFAULT);
-  g_assert_cmpint (kb_test_journal_length (db), ==, 1);
+  g_assert_cmpint (kb_test_journal_length (db), ==, KB_TEST_NEW_ENTRIES);
   kb_db_close (db);
   fixture->db = open_ok (path, KB_DB_OPEN_READ_ONLY);
-  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, 1);
+  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, KB_TEST_NEW_ENTRIES);
 
   raw = kb_test_raw_open (foreign);
   kb_test_raw_exec (raw, "PRAGMA journal_mode = WAL; CREATE TABLE t (x);");
@@ -313,11 +329,138 @@ test_reopen_after_crash (Fixture       *fixture,
   sqlite3_close (raw);
 
   copy = open_ok (crash, KB_DB_OPEN_DEFAULT);
-  g_assert_cmpint (kb_test_journal_length (copy), ==, 27);
+  g_assert_cmpint (kb_test_journal_length (copy), ==, KB_TEST_DEMO_ENTRIES);
   g_assert_true (kb_journal_verify (copy, NULL, NULL, NULL, &report, &error));
   g_assert_no_error (error);
   g_assert_true (report.anchor_found);
   kb_verify_report_clear (&report);
+}
+
+/* --- upgrading ------------------------------------------------------------ */
+
+/* Journals register row @id of @entity as entry @seq, hashes left for
+ * kb_test_forge_chain(). */
+static void
+journal_row_v1 (sqlite3    *raw,
+                gint64      seq,
+                const char *kind,
+                const char *entity,
+                gint64      id)
+{
+  const KbRegister *reg = kb_register_lookup (entity);
+  g_autofree char *sql = g_strconcat (reg->state_sql, " WHERE t.id = ?1", NULL);
+  g_autoptr(GString) state = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  kb_canon_row (state, stmt);
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (raw,
+                                       "INSERT INTO journal (seq, at, terminal, kind, entity,"
+                                       " entity_id, state, prev_hash, hash) VALUES (?1,"
+                                       " '2026-04-01T09:00:00.000000Z', 'JK-01', ?2, ?3, ?4, ?5,"
+                                       " zeroblob (32), zeroblob (32))", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, entity, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, id);
+  sqlite3_bind_text (stmt, 5, state->str, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+}
+
+/* A database as Kanribo with schema version 1 left it: a division and a
+ * security officer, journaled, and no anchor file. */
+static void
+make_v1_db (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *trigger = NULL;
+  sqlite3 *raw = kb_test_raw_open (path);
+
+  kb_test_raw_exec (raw, "PRAGMA journal_mode = WAL; BEGIN");
+  g_assert_true (kb_db_apply_schema (raw, 0, 1, &error));
+  g_assert_no_error (error);
+  kb_test_raw_exec (raw,
+                    "INSERT INTO divisions (name) VALUES ('市町村課');"
+                    "INSERT INTO operators (staff_number, name, kana, division_id, roles)"
+                    " VALUES ('N1001', '北沢 誠一', 'キタザワ セイイチ', 1, 4);"
+                    "INSERT INTO journal (seq, at, terminal, kind, detail, prev_hash, hash)"
+                    " VALUES (1, '2026-04-01T09:00:00.000000Z', 'JK-01', 'database.create',"
+                    " '{\"from\":0,\"to\":1}', zeroblob (32), zeroblob (32));");
+  journal_row_v1 (raw, 2, "division.create", "division", 1);
+  journal_row_v1 (raw, 3, "operator.create", "operator", 1);
+
+  /* Hash the chain with the append-only trigger out of the way, then put
+   * it back word for word. */
+  trigger = kb_test_raw_text (raw, "SELECT sql FROM sqlite_schema"
+                                   " WHERE name = 'journal_no_update'");
+  kb_test_raw_exec (raw, "DROP TRIGGER journal_no_update");
+  kb_test_forge_chain (raw, 1);
+  kb_test_raw_exec (raw, trigger);
+  kb_test_raw_exec (raw, "COMMIT");
+  sqlite3_close (raw);
+}
+
+static void
+test_upgrade_from_v1 (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autofree char *kinds = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *expected_detail = NULL;
+  KbVerifyReport report = { 0 };
+  KbDb *db;
+
+  make_v1_db (fixture->path);
+  before = kb_test_read_file (fixture->path);
+
+  /* Read-only, it is not upgraded, and not opened. */
+  db = kb_db_open (fixture->path, KB_DB_OPEN_READ_ONLY, &error);
+  g_assert_error (error, KB_STORE_ERROR, KB_STORE_ERROR_TOO_NEW);
+  g_assert_null (db);
+  g_clear_error (&error);
+  {
+    g_autoptr(GBytes) after = kb_test_read_file (fixture->path);
+    g_assert_true (g_bytes_equal (before, after));
+  }
+
+  /* Opened for writing, it is brought to the current version in one go:
+   * the upgrade, then the settings that version 2 added. */
+  fixture->db = open_ok (fixture->path, KB_DB_OPEN_DEFAULT);
+  g_assert_cmpint (pragma (fixture->db, "user_version"), ==, KB_DB_SCHEMA_VERSION);
+  kinds = kb_test_raw_text (kb_db_get_handle (fixture->db),
+                            "SELECT group_concat (e, ' ') FROM"
+                            " (SELECT seq || ':' || kind AS e FROM journal ORDER BY seq)");
+  g_assert_cmpstr (kinds, ==,
+                   "1:database.create 2:division.create 3:operator.create 4:database.upgrade"
+                   " 5:setting.create 6:setting.create 7:setting.create 8:setting.create");
+  detail = kb_test_raw_text (kb_db_get_handle (fixture->db),
+                             "SELECT detail FROM journal WHERE kind = 'database.upgrade'");
+  expected_detail = g_strdup_printf ("{\"from\":1,\"to\":%d}", KB_DB_SCHEMA_VERSION);
+  g_assert_cmpstr (detail, ==, expected_detail);
+  g_assert_cmpint (kb_test_count (fixture->db, "SELECT count (*) FROM settings"), ==,
+                   KB_TEST_NEW_SETTINGS);
+  g_assert_cmpint (kb_test_count (fixture->db, "SELECT count (*) FROM operators"), ==, 1);
+
+  g_assert_true (kb_journal_verify (fixture->db, NULL, NULL, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_entries, ==, 3 + 1 + KB_TEST_NEW_SETTINGS);
+  g_assert_cmpint (report.n_rows, ==, 2 + KB_TEST_NEW_SETTINGS);
+  g_assert_true (report.anchor_found);
+  g_assert_cmpint (report.anchor_seq, ==, report.head_seq);
+  kb_verify_report_clear (&report);
+
+  /* Once is enough. */
+  g_clear_pointer (&fixture->db, kb_db_close);
+  fixture->db = open_ok (fixture->path, KB_DB_OPEN_DEFAULT);
+  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, 3 + 1 + KB_TEST_NEW_SETTINGS);
 }
 
 /* --- refusing files that are not ours ------------------------------------ */
@@ -409,11 +552,12 @@ prepare_foreign_wal (const char *path)
 static void
 prepare_too_new (const char *path)
 {
+  g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d", KB_DB_SCHEMA_VERSION + 1);
   sqlite3 *raw;
 
   make_kanribo_db (path, FALSE);
   raw = kb_test_raw_open (path);
-  kb_test_raw_exec (raw, "PRAGMA user_version = 2");
+  kb_test_raw_exec (raw, sql);
   sqlite3_close (raw);
 }
 
@@ -607,18 +751,20 @@ test_triggers (Fixture       *fixture,
 {
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
+  g_autofree char *delete_last = NULL;
   sqlite3 *raw;
 
   make_kanribo_db (fixture->path, TRUE);
   fixture->db = open_ok (fixture->path, KB_DB_OPEN_DEFAULT);
   before = kb_test_register_snapshot (fixture->db);
-  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, 27);
+  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, KB_TEST_DEMO_ENTRIES);
+  delete_last = kb_test_expand (kb_db_get_handle (fixture->db),
+                                "DELETE FROM journal WHERE seq = {{:last}}", 0);
 
   /* Through the app's own connection... */
   assert_refused (kb_db_get_handle (fixture->db),
                   "UPDATE journal SET kind = 'database.upgrade' WHERE seq = 1", "append-only");
-  assert_refused (kb_db_get_handle (fixture->db),
-                  "DELETE FROM journal WHERE seq = 27", "append-only");
+  assert_refused (kb_db_get_handle (fixture->db), delete_last, "append-only");
   assert_refused (kb_db_get_handle (fixture->db), "DELETE FROM journal", "append-only");
 
   /* ...and through a second one, as the sqlite3 shell would. */
@@ -629,6 +775,9 @@ test_triggers (Fixture       *fixture,
   assert_refused (raw, "DELETE FROM operators WHERE id = 1", "never deleted");
   assert_refused (raw, "DELETE FROM terminals", "never deleted");
   assert_refused (raw, "DELETE FROM tasks WHERE id = 7", "never deleted");
+  assert_refused (raw, "DELETE FROM settings WHERE key = 'card-salt'", "never deleted");
+  assert_refused (raw, "DELETE FROM credentials WHERE id = 1", "never deleted");
+  assert_refused (raw, "DELETE FROM cards", "never deleted");
   sqlite3_close (raw);
 
   after = kb_test_register_snapshot (fixture->db);
@@ -670,18 +819,24 @@ commit (KbDb *db)
   g_assert_no_error (error);
 }
 
+/* The entries after those of a new database, numbered from there. */
 static char *
 journal_kinds (KbDb *db)
 {
-  return kb_test_raw_text (kb_db_get_handle (db),
-                           "SELECT group_concat (seq || ':' || kind, ' ') FROM"
-                           " (SELECT seq, kind FROM journal ORDER BY seq)");
+  g_autofree char *sql =
+    g_strdup_printf ("SELECT group_concat (e, ' ') FROM (SELECT (seq - %d) || ':' || kind AS e"
+                     " FROM journal WHERE seq > %d ORDER BY seq)",
+                     KB_TEST_NEW_ENTRIES, KB_TEST_NEW_ENTRIES);
+
+  return kb_test_raw_text (kb_db_get_handle (db), sql);
 }
 
+/* Verifies a journal of a new database's entries and @n_added more. */
 static void
 assert_verifies (KbDb   *db,
-                 gint64  n_entries)
+                 gint64  n_added)
 {
+  const gint64 n_entries = KB_TEST_NEW_ENTRIES + n_added;
   g_autoptr(GError) error = NULL;
   KbVerifyReport report = { 0 };
   g_autofree char *head = kb_test_raw_text (kb_db_get_handle (db),
@@ -729,8 +884,8 @@ test_nested_rollback (Fixture       *fixture,
   g_assert_false (kb_db_in_transaction (db));
 
   kinds = journal_kinds (db);
-  g_assert_cmpstr (kinds, ==, "1:database.create 2:test.outer-1 3:test.outer-2");
-  assert_verifies (db, 3);
+  g_assert_cmpstr (kinds, ==, "1:test.outer-1 2:test.outer-2");
+  assert_verifies (db, 2);
 }
 
 static void
@@ -751,8 +906,8 @@ test_nested_commit (Fixture       *fixture,
   commit (db);
 
   kinds = journal_kinds (db);
-  g_assert_cmpstr (kinds, ==, "1:database.create 2:test.inner 3:test.outer");
-  assert_verifies (db, 3);
+  g_assert_cmpstr (kinds, ==, "1:test.inner 2:test.outer");
+  assert_verifies (db, 2);
 }
 
 static void
@@ -772,16 +927,17 @@ test_outer_rollback (Fixture       *fixture,
   append (db, "test.lost-outer");
   kb_db_rollback (db);
   g_assert_false (kb_db_in_transaction (db));
-  assert_verifies (db, 1);
+  assert_verifies (db, 0);
 
-  /* The head is back where it was: the next entry chains onto entry 1. */
+  /* The head is back where it was: the next entry chains onto the last
+   * one the new database had. */
   begin (db);
   append (db, "test.kept");
   commit (db);
 
   kinds = journal_kinds (db);
-  g_assert_cmpstr (kinds, ==, "1:database.create 2:test.kept");
-  assert_verifies (db, 2);
+  g_assert_cmpstr (kinds, ==, "1:test.kept");
+  assert_verifies (db, 1);
 }
 
 static void
@@ -803,8 +959,8 @@ test_commit_sees_other_writer (Fixture       *fixture,
   append (a, "test.a-2");
   commit (a);
 
-  assert_verifies (a, 4);
-  assert_verifies (b, 4);
+  assert_verifies (a, 3);
+  assert_verifies (b, 3);
 }
 
 int
@@ -825,6 +981,7 @@ main (int   argc,
   ADD ("/db/reopen-idempotent", test_reopen_idempotent);
   ADD ("/db/reopen-after-crash", test_reopen_after_crash);
   ADD ("/db/unusual-path", test_unusual_path);
+  ADD ("/db/upgrade-from-v1", test_upgrade_from_v1);
   ADD ("/db/refuse/folder", test_refuse_folder);
   ADD ("/db/missing", test_missing);
   ADD ("/db/read-only", test_read_only_refuses_writes);

@@ -23,12 +23,14 @@
 
 typedef KbTestFixture Fixture;
 
-/* kb_demo_seed() journals, in this order: the database's creation (1), three
- * divisions (2–4), twelve operators (5–16), four terminals (17–20) and seven
- * business tasks (21–27). The tampering cases below name entries by these
- * numbers; demo_layout checks that they still hold. */
-#define DEMO_ENTRIES 27
-#define DEMO_ROWS (3 + 12 + 4 + 7)
+#define DEMO_ENTRIES KB_TEST_DEMO_ENTRIES
+#define DEMO_ROWS KB_TEST_DEMO_ROWS
+
+/* A PHC string that is not the demo's: what an attacker would put in place
+ * of someone's password hash (Argon2id of another password). */
+#define FOREIGN_HASH \
+  "$argon2id$v=19$m=65536,t=3,p=4$a2Fucmliby1rYXQtc2FsdA" \
+  "$3maEUnPrvx6VCQW4wqHSM5gDn7IXwHvQB2+F/yDGpic"
 
 static KbDb *
 open_ok (const char    *path,
@@ -42,20 +44,31 @@ open_ok (const char    *path,
   return db;
 }
 
+/* The tampering cases below name journal entries by what they record
+ * ("operator.create:3") and rows by their ids, and look the sequence
+ * numbers up; what they rely on about the order is checked here. */
 static void
 assert_demo_layout (KbDb *db)
 {
-  g_autofree char *layout =
+  g_autofree char *kinds =
     kb_test_raw_text (kb_db_get_handle (db),
-                      "SELECT group_concat (seq || '=' || kind || ':' || ifnull (entity_id, '-'),"
-                      " ' ') FROM (SELECT * FROM journal WHERE seq IN (1, 2, 4, 5, 16, 17, 20, 21, 27)"
-                      " ORDER BY seq)");
+                      "SELECT group_concat (kind || '×' || n, ' ') FROM"
+                      " (SELECT kind, count (*) AS n FROM journal GROUP BY kind"
+                      "  ORDER BY min (seq))");
+  g_autofree char *tail =
+    kb_test_raw_text (kb_db_get_handle (db),
+                      "SELECT group_concat (e, ' ') FROM (SELECT kind || ':' || entity_id AS e"
+                      " FROM journal ORDER BY seq DESC LIMIT 3)");
 
   g_assert_cmpint (kb_test_journal_length (db), ==, DEMO_ENTRIES);
-  g_assert_cmpstr (layout, ==,
-                   "1=database.create:- 2=division.create:1 4=division.create:3"
-                   " 5=operator.create:1 16=operator.create:12 17=terminal.create:1"
-                   " 20=terminal.create:4 21=task.create:1 27=task.create:7");
+  g_assert_cmpstr (kinds, ==,
+                   "database.create×1 setting.create×4 division.create×3 operator.create×12"
+                   " credential.create×12 card.issue×12 terminal.create×4 task.create×7");
+  /* The journal ends with the newest tasks (the delete-last cases). */
+  g_assert_cmpstr (tail, ==, "task.create:7 task.create:6 task.create:5");
+  /* Each operator's password follows them (the swap case). */
+  g_assert_cmpint (kb_test_seq (db, "credential.create:4"), ==,
+                   kb_test_seq (db, "operator.create:4") + 1);
 }
 
 static void
@@ -104,6 +117,7 @@ drop_triggers (sqlite3 *raw)
 {
   GPtrArray *saved = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
+  guint n_registers;
 
   g_assert_cmpint (sqlite3_prepare_v2 (raw, "SELECT name, sql FROM sqlite_schema"
                                             " WHERE type = 'trigger' ORDER BY name",
@@ -114,7 +128,9 @@ drop_triggers (sqlite3 *raw)
       g_ptr_array_add (saved, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
     }
   sqlite3_finalize (stmt);
-  g_assert_cmpuint (saved->len, ==, 2 * 6);
+  /* Two for the journal, one for each register table. */
+  kb_registers (&n_registers);
+  g_assert_cmpuint (saved->len, ==, 2 * (2 + n_registers));
 
   for (guint i = 0; i < saved->len; i += 2)
     {
@@ -133,128 +149,19 @@ restore_triggers (sqlite3   *raw,
     kb_test_raw_exec (raw, saved->pdata[i + 1]);
 }
 
-/* The chain's hash, written again from its description in kb-journal.c
- * with GLib's SHA-256 rather than libgcrypt: if the two disagree, the
- * format has changed and old journals would no longer verify. */
-static void
-put_text (GChecksum    *c,
-          sqlite3_stmt *stmt,
-          int           col)
-{
-  const guchar *text = sqlite3_column_text (stmt, col);
-  gsize len = sqlite3_column_bytes (stmt, col);
-  guchar header[5] = { 's', (len >> 24) & 0xff, (len >> 16) & 0xff, (len >> 8) & 0xff,
-                       len & 0xff };
-
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    {
-      g_checksum_update (c, (const guchar *) "n", 1);
-      return;
-    }
-  g_checksum_update (c, header, sizeof header);
-  g_checksum_update (c, text, len);
-}
-
-static void
-put_int (GChecksum    *c,
-         sqlite3_stmt *stmt,
-         int           col)
-{
-  guint64 v = (guint64) sqlite3_column_int64 (stmt, col);
-  guchar buf[9];
-
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    {
-      g_checksum_update (c, (const guchar *) "n", 1);
-      return;
-    }
-  buf[0] = 'i';
-  for (int i = 0; i < 8; i++)
-    buf[1 + i] = (v >> (56 - 8 * i)) & 0xff;
-  g_checksum_update (c, buf, sizeof buf);
-}
-
-/* Computes the hash of the entry @stmt is on (columns seq, at, actor,
- * terminal, kind, entity, entity_id, state, detail) after @prev. */
-static void
-entry_hash (sqlite3_stmt *stmt,
-            const guint8  prev[32],
-            guint8        out[32])
-{
-  static const char domain[] = "kanribo-journal-1";
-  g_autoptr(GChecksum) c = g_checksum_new (G_CHECKSUM_SHA256);
-  gsize len = 32;
-
-  g_checksum_update (c, (const guchar *) domain, sizeof domain);
-  g_checksum_update (c, prev, 32);
-  put_int (c, stmt, 0);
-  put_text (c, stmt, 1);
-  put_int (c, stmt, 2);
-  put_text (c, stmt, 3);
-  put_text (c, stmt, 4);
-  put_text (c, stmt, 5);
-  put_int (c, stmt, 6);
-  put_text (c, stmt, 7);
-  put_text (c, stmt, 8);
-  g_checksum_get_digest (c, out, &len);
-  g_assert_cmpuint (len, ==, 32);
-}
-
-/* Rewrites prev_hash and hash of every entry from @from_seq on, so that the
- * chain is whole again: what an attacker who read kb-journal.c would do. */
-static void
-forge_chain (sqlite3 *raw,
-             gint64   from_seq)
-{
-  sqlite3_stmt *select = NULL;
-  sqlite3_stmt *update = NULL;
-  guint8 prev[32] = { 0 };
-
-  if (from_seq > 1)
-    {
-      sqlite3_stmt *stmt = NULL;
-
-      sqlite3_prepare_v2 (raw, "SELECT hash FROM journal WHERE seq = ?1", -1, &stmt, NULL);
-      sqlite3_bind_int64 (stmt, 1, from_seq - 1);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      g_assert_cmpint (sqlite3_column_bytes (stmt, 0), ==, 32);
-      memcpy (prev, sqlite3_column_blob (stmt, 0), 32);
-      sqlite3_finalize (stmt);
-    }
-
-  g_assert_cmpint (sqlite3_prepare_v2 (raw,
-                                       "SELECT seq, at, actor, terminal, kind, entity, entity_id,"
-                                       " state, detail FROM journal WHERE seq >= ?1 ORDER BY seq",
-                                       -1, &select, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (raw,
-                                       "UPDATE journal SET prev_hash = ?1, hash = ?2"
-                                       " WHERE seq = ?3", -1, &update, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (select, 1, from_seq);
-  while (sqlite3_step (select) == SQLITE_ROW)
-    {
-      guint8 hash[32];
-
-      entry_hash (select, prev, hash);
-      sqlite3_bind_blob (update, 1, prev, 32, SQLITE_TRANSIENT);
-      sqlite3_bind_blob (update, 2, hash, 32, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (update, 3, sqlite3_column_int64 (select, 0));
-      g_assert_cmpint (sqlite3_step (update), ==, SQLITE_DONE);
-      sqlite3_reset (update);
-      memcpy (prev, hash, 32);
-    }
-  sqlite3_finalize (select);
-  sqlite3_finalize (update);
-}
-
+/* The SQL, forge_from, bad_seq and says are templates (kb_test_expand()):
+ * {{:seq}} is the entry @target names, {{:last}} the newest entry, both
+ * looked up in the seeded demo before anything is touched. */
 typedef struct {
   const char *name;
+  const char *target;       /* "operator.create:3", or NULL */
   /* Run on a second connection. With careful set, all triggers are dropped
    * first and put back afterwards, so only the data changes. */
   const char *sql;
   gboolean    careful;
-  gint64      forge_from;   /* then make the chain whole from this entry on */
+  const char *forge_from;   /* then make the chain whole from this entry on */
   /* What the verifier must name. */
-  gint64      bad_seq;
+  const char *bad_seq;      /* NULL: none */
   const char *bad_entity;   /* NULL: a journal entry; "schema"; or a register */
   gint64      bad_id;
   const char *says;         /* in the message; by default "entry <bad_seq>" or the id */
@@ -262,155 +169,211 @@ typedef struct {
 
 static const TamperCase tamper_cases[] = {
   /* Journal entries. */
-  { "entry/state",
-    "UPDATE journal SET state = replace (state, '小林 健太', '小林 健二') WHERE seq = 7;"
+  { "entry/state", "operator.create:3",
+    "UPDATE journal SET state = replace (state, '小林 健太', '小林 健二') WHERE seq = {{:seq}};"
     "UPDATE operators SET name = '小林 健二' WHERE id = 3;",
-    TRUE, 0, 7, NULL, 0 },
-  { "entry/at",
-    "UPDATE journal SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = 5",
-    TRUE, 0, 5, NULL, 0 },
-  { "entry/actor",
-    "UPDATE journal SET actor = 1 WHERE seq = 10",
-    TRUE, 0, 10, NULL, 0 },
-  { "entry/terminal",
-    "UPDATE journal SET terminal = 'JK-04' WHERE seq = 3",
-    TRUE, 0, 3, NULL, 0 },
-  { "entry/kind",
-    "UPDATE journal SET kind = 'terminal.amend' WHERE seq = 20",
-    TRUE, 0, 20, NULL, 0 },
-  { "entry/detail",
-    "UPDATE journal SET detail = '{\"reason\":\"誤登録\"}' WHERE seq = 12",
-    TRUE, 0, 12, NULL, 0 },
-  { "entry/entity-id",
-    "UPDATE journal SET entity_id = 2 WHERE seq = 5",
-    TRUE, 0, 5, NULL, 0 },
-  { "entry/prev-hash",
-    "UPDATE journal SET prev_hash = zeroblob (32) WHERE seq = 6",
-    TRUE, 0, 6, NULL, 0 },
-  { "entry/malformed-hash",
-    "UPDATE journal SET hash = x'00' WHERE seq = 3",
-    TRUE, 0, 3, NULL, 0 },
-  { "entry/delete-first",
-    "DELETE FROM journal WHERE seq = 1",
-    TRUE, 0, 1, NULL, 0 },
-  { "entry/delete-middle",
-    "DELETE FROM journal WHERE seq = 12",
-    TRUE, 0, 12, NULL, 0 },
-  { "entry/delete-middle-renumbered",
-    /* Closing the gap does not help: entry 12 no longer follows 11. */
-    "DELETE FROM journal WHERE seq = 12;"
-    "UPDATE journal SET seq = seq - 1 WHERE seq > 12;",
-    TRUE, 0, 12, NULL, 0 },
-  { "entry/swap",
-    "UPDATE journal SET seq = -8 WHERE seq = 8;"
-    "UPDATE journal SET seq = 8 WHERE seq = 9;"
-    "UPDATE journal SET seq = 9 WHERE seq = -8;",
-    TRUE, 0, 8, NULL, 0 },
-  { "entry/forged-append-bad-hash",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/at", "operator.create:1",
+    "UPDATE journal SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/actor", "operator.create:6",
+    "UPDATE journal SET actor = 1 WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/terminal", "division.create:2",
+    "UPDATE journal SET terminal = 'JK-04' WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/kind", "terminal.create:4",
+    "UPDATE journal SET kind = 'terminal.amend' WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/detail", "operator.create:8",
+    "UPDATE journal SET detail = '{\"reason\":\"誤登録\"}' WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/entity-id", "operator.create:1",
+    "UPDATE journal SET entity_id = 2 WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/prev-hash", "operator.create:2",
+    "UPDATE journal SET prev_hash = zeroblob (32) WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/malformed-hash", "division.create:2",
+    "UPDATE journal SET hash = x'00' WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  /* A password row and its journal entry edited to agree: the entry's hash
+   * gives it away. */
+  { "entry/credential-state", "credential.create:3",
+    "UPDATE journal SET state = replace (state, '\"must_change\":0', '\"must_change\":1')"
+    " WHERE seq = {{:seq}};"
+    "UPDATE credentials SET must_change = 1 WHERE id = 3;",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/delete-first", "database.create",
+    "DELETE FROM journal WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/delete-middle", "operator.create:8",
+    "DELETE FROM journal WHERE seq = {{:seq}}",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/delete-middle-renumbered", "operator.create:8",
+    /* Closing the gap does not help: the entry now there does not follow
+     * the one before it. */
+    "DELETE FROM journal WHERE seq = {{:seq}};"
+    "UPDATE journal SET seq = seq - 1 WHERE seq > {{:seq}};",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/swap", "operator.create:4",
+    "UPDATE journal SET seq = -1 WHERE seq = {{:seq}};"
+    "UPDATE journal SET seq = {{:seq}} WHERE seq = {{:seq + 1}};"
+    "UPDATE journal SET seq = {{:seq + 1}} WHERE seq = -1;",
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/forged-append-bad-hash", NULL,
     "INSERT INTO operators (staff_number, name, kana, division_id, roles)"
     " VALUES ('N9999', '偽 太郎', 'ニセ タロウ', 1, 32);"
-    "INSERT INTO journal SELECT 28, at, NULL, terminal, 'operator.create', 'operator', 13,"
-    " '{\"id\":13}', NULL, hash, randomblob (32) FROM journal WHERE seq = 27;",
-    FALSE, 0, 28, NULL, 0 },
+    "INSERT INTO journal SELECT {{:last + 1}}, at, NULL, terminal, 'operator.create', 'operator',"
+    " 13, '{\"id\":13}', NULL, hash, randomblob (32) FROM journal WHERE seq = {{:last}};",
+    FALSE, NULL, "{{:last + 1}}", NULL, 0 },
   /* The newest entries and their rows removed together: the chain is whole,
    * the registers agree, only the anchor file knows. */
-  { "entry/delete-last-with-row",
-    "DELETE FROM journal WHERE seq = 27;"
+  { "entry/delete-last-with-row", "task.create:7",
+    "DELETE FROM journal WHERE seq = {{:seq}};"
     "DELETE FROM task_divisions WHERE task_id = 7;"
     "DELETE FROM tasks WHERE id = 7;",
-    TRUE, 0, 27, NULL, 0 },
-  { "entry/delete-last-three-with-rows",
-    "DELETE FROM journal WHERE seq >= 25;"
+    TRUE, NULL, "{{:seq}}", NULL, 0 },
+  { "entry/delete-last-three-with-rows", "task.create:5",
+    "DELETE FROM journal WHERE seq >= {{:seq}};"
     "DELETE FROM task_divisions WHERE task_id >= 5;"
     "DELETE FROM tasks WHERE id >= 5;",
-    TRUE, 0, 25, NULL, 0, "ends at entry 24 but entry 27 was written" },
+    TRUE, NULL, "{{:seq}}", NULL, 0,
+    "ends at entry {{:seq - 1}} but entry {{:last}} was written" },
   /* Rewriting history and recomputing the whole chain from there: the hash
    * is not keyed, so only the anchor (the head this installation wrote)
    * shows it, at the anchor's entry. */
-  { "entry/rewrite-chain",
-    "UPDATE journal SET state = replace (state, '北沢 誠一', '北村 誠一') WHERE seq = 5;"
+  { "entry/rewrite-chain", "operator.create:1",
+    "UPDATE journal SET state = replace (state, '北沢 誠一', '北村 誠一') WHERE seq = {{:seq}};"
     "UPDATE operators SET name = '北村 誠一' WHERE id = 1;",
-    TRUE, 5, 27, NULL, 0 },
-  { "entry/rewrite-last",
-    "UPDATE journal SET terminal = 'JK-02' WHERE seq = 27",
-    TRUE, 27, 27, NULL, 0 },
+    TRUE, "{{:seq}}", "{{:last}}", NULL, 0 },
+  { "entry/rewrite-last", NULL,
+    "UPDATE journal SET terminal = 'JK-02' WHERE seq = {{:last}}",
+    TRUE, "{{:last}}", "{{:last}}", NULL, 0 },
 
   /* Register rows. */
-  { "row/insert-operator",
+  { "row/insert-operator", NULL,
     "INSERT INTO operators (staff_number, name, kana, division_id, roles)"
     " VALUES ('N9999', '偽 太郎', 'ニセ タロウ', 1, 32)",
-    FALSE, 0, 0, "operator", 13 },
-  { "row/insert-division",
+    FALSE, NULL, NULL, "operator", 13 },
+  { "row/insert-division", NULL,
     "INSERT INTO divisions (name) VALUES ('秘密課')",
-    FALSE, 0, 0, "division", 4 },
-  { "row/update-division",
+    FALSE, NULL, NULL, "division", 4 },
+  { "row/update-division", "division.create:1",
     "UPDATE divisions SET name = '市町村課（旧）' WHERE id = 1",
-    FALSE, 0, 2, "division", 1 },
-  { "row/update-operator",
+    FALSE, NULL, "{{:seq}}", "division", 1 },
+  { "row/update-operator", "operator.create:4",
     "UPDATE operators SET roles = 255 WHERE id = 4",
-    FALSE, 0, 8, "operator", 4 },
-  { "row/retire-operator",
+    FALSE, NULL, "{{:seq}}", "operator", 4 },
+  { "row/retire-operator", "operator.create:2",
     "UPDATE operators SET active = 0 WHERE id = 2",
-    FALSE, 0, 6, "operator", 2 },
-  { "row/update-terminal",
+    FALSE, NULL, "{{:seq}}", "operator", 2 },
+  { "row/update-terminal", "terminal.create:3",
     "UPDATE terminals SET location = '職員の自宅' WHERE id = 3",
-    FALSE, 0, 19, "terminal", 3 },
-  { "row/update-task",
+    FALSE, NULL, "{{:seq}}", "terminal", 3 },
+  { "row/update-task", "task.create:5",
     "UPDATE tasks SET description = '' WHERE id = 5",
-    FALSE, 0, 25, "task", 5 },
-  { "row/insert-task-division",
+    FALSE, NULL, "{{:seq}}", "task", 5 },
+  { "row/insert-task-division", "task.create:1",
     "INSERT INTO task_divisions (task_id, division_id) VALUES (1, 2)",
-    FALSE, 0, 21, "task", 1 },
-  { "row/delete-task-division",
+    FALSE, NULL, "{{:seq}}", "task", 1 },
+  { "row/delete-task-division", "task.create:2",
     "DELETE FROM task_divisions WHERE task_id = 2 AND division_id = 2",
-    FALSE, 0, 22, "task", 2 },
-  { "row/orphan-task-division",
+    FALSE, NULL, "{{:seq}}", "task", 2 },
+  { "row/orphan-task-division", NULL,
     "INSERT INTO task_divisions (task_id, division_id) VALUES (99, 1)",
-    FALSE, 0, 0, "task", 99 },
-  { "row/delete-terminal",
+    FALSE, NULL, NULL, "task", 99 },
+  { "row/delete-terminal", "terminal.create:2",
     "DELETE FROM terminals WHERE id = 2",
-    TRUE, 0, 18, "terminal", 2 },
-  { "row/delete-operator",
+    TRUE, NULL, "{{:seq}}", "terminal", 2 },
+  { "row/delete-operator", "operator.create:12",
     "DELETE FROM operators WHERE id = 12",
-    TRUE, 0, 16, "operator", 12 },
-  { "row/delete-and-reinsert",
+    TRUE, NULL, "{{:seq}}", "operator", 12 },
+  { "row/delete-and-reinsert", NULL,
     /* Same values, new id: the old row is missing, the new one unjournaled. */
     "DELETE FROM divisions WHERE id = 3;"
     "INSERT INTO divisions (id, name) VALUES (10, '健康福祉政策課');",
-    TRUE, 0, 0, "division", 10 },
+    TRUE, NULL, NULL, "division", 10 },
+  /* A weaker password policy (setting 2 is password-min-length). */
+  { "row/update-setting", "setting.create:2",
+    "UPDATE settings SET value = '4' WHERE key = 'password-min-length'",
+    FALSE, NULL, "{{:seq}}", "setting", 2 },
+  { "row/insert-setting", NULL,
+    "INSERT INTO settings (key, value) VALUES ('password-check', 'off')",
+    FALSE, NULL, NULL, "setting", KB_TEST_NEW_SETTINGS + 1 },
+  /* The security officer's password hash replaced by one whose password the
+   * attacker knows. The journal holds only a digest of the hash, and that
+   * is enough. */
+  { "row/update-credential-hash", "credential.create:1",
+    "UPDATE credentials SET hash = '" FOREIGN_HASH "' WHERE id = 1",
+    FALSE, NULL, "{{:seq}}", "credential", 1 },
+  /* A password made to look new, so that it never expires. */
+  { "row/update-credential-changed-at", "credential.create:2",
+    "UPDATE credentials SET changed_at = '2099-01-01T00:00:00.000000Z' WHERE id = 2",
+    FALSE, NULL, "{{:seq}}", "credential", 2 },
+  /* Without a password the officer no longer counts, and the first start
+   * would offer to create a new one. */
+  { "row/delete-credential", "credential.create:1",
+    "DELETE FROM credentials WHERE id = 1",
+    TRUE, NULL, "{{:seq}}", "credential", 1 },
+  { "row/update-card-status", "card.issue:4",
+    "UPDATE cards SET status = 'lost', revoked_at = '2026-05-01T00:00:00.000000Z' WHERE id = 4",
+    FALSE, NULL, "{{:seq}}", "card", 4 },
+  /* An operator's card made to sign in as the security officer. */
+  { "row/update-card-operator", "card.issue:3",
+    "UPDATE cards SET operator_id = 1 WHERE id = 3",
+    FALSE, NULL, "{{:seq}}", "card", 3 },
+  { "row/insert-card", NULL,
+    "INSERT INTO cards (operator_id, identity, atr, has_uid, issued_at)"
+    " VALUES (1, '" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" "',"
+    " '3b8f8001804f0ca000000306030001000000006a', 1, '2026-05-01T00:00:00.000000Z')",
+    FALSE, NULL, NULL, "card", KB_TEST_DEMO_OPERATORS + 1 },
 
   /* The schema. */
-  { "schema/drop-journal-trigger",
+  { "schema/drop-journal-trigger", NULL,
     "DROP TRIGGER journal_no_update",
-    FALSE, 0, 0, "schema", 0 },
-  { "schema/drop-register-trigger",
+    FALSE, NULL, NULL, "schema", 0 },
+  { "schema/drop-register-trigger", NULL,
     "DROP TRIGGER operators_no_delete",
-    FALSE, 0, 0, "schema", 0 },
-  { "schema/defused-trigger",
+    FALSE, NULL, NULL, "schema", 0 },
+  { "schema/defused-trigger", NULL,
     "DROP TRIGGER journal_no_delete;"
     "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal WHEN 0"
     " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;",
-    FALSE, 0, 0, "schema", 0 },
-  { "schema/extra-table",
+    FALSE, NULL, NULL, "schema", 0 },
+  /* Without it, one card could be issued to two people. */
+  { "schema/drop-card-index", NULL,
+    "DROP INDEX cards_issued_identity",
+    FALSE, NULL, NULL, "schema", 0 },
+  { "schema/extra-table", NULL,
     "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
-    FALSE, 0, 0, "schema", 0 },
-  { "schema/extra-index",
+    FALSE, NULL, NULL, "schema", 0 },
+  { "schema/extra-index", NULL,
     "CREATE INDEX operators_name ON operators (name)",
-    FALSE, 0, 0, "schema", 0 },
-  { "schema/extra-view",
+    FALSE, NULL, NULL, "schema", 0 },
+  { "schema/extra-view", NULL,
     "CREATE VIEW everyone AS SELECT * FROM operators",
-    FALSE, 0, 0, "schema", 0 },
-  { "schema/extra-trigger",
+    FALSE, NULL, NULL, "schema", 0 },
+  { "schema/extra-trigger", NULL,
     "CREATE TRIGGER operators_log AFTER UPDATE ON operators BEGIN SELECT 1; END",
-    FALSE, 0, 0, "schema", 0 },
-  { "schema/add-column",
+    FALSE, NULL, NULL, "schema", 0 },
+  { "schema/add-column", NULL,
     "ALTER TABLE operators ADD COLUMN note TEXT",
-    FALSE, 0, 0, "schema", 0 },
+    FALSE, NULL, NULL, "schema", 0 },
 };
+
+/* A case with its templates filled in. */
+typedef struct {
+  char   *sql;
+  gint64  forge_from;
+  gint64  bad_seq;
+  char   *says;
+} Tampering;
 
 static void
 assert_tampered (KbDb             *db,
-                 const TamperCase *tc)
+                 const TamperCase *tc,
+                 const Tampering  *t)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *needle = NULL;
@@ -422,15 +385,15 @@ assert_tampered (KbDb             *db,
   g_assert_error (error, KB_STORE_ERROR, KB_STORE_ERROR_TAMPERED);
   g_test_message ("%s: %s", tc->name, error->message);
 
-  g_assert_cmpint (report.bad_seq, ==, tc->bad_seq);
+  g_assert_cmpint (report.bad_seq, ==, t->bad_seq);
   g_assert_cmpstr (report.bad_entity, ==, tc->bad_entity);
   g_assert_cmpint (report.bad_id, ==, tc->bad_id);
 
   /* The message says where, for the CLI and the UI to show. */
-  if (tc->says != NULL)
-    needle = g_strdup (tc->says);
+  if (t->says != NULL)
+    needle = g_strdup (t->says);
   else if (tc->bad_entity == NULL)
-    needle = g_strdup_printf ("entry %" G_GINT64_FORMAT, tc->bad_seq);
+    needle = g_strdup_printf ("entry %" G_GINT64_FORMAT, t->bad_seq);
   else if (g_str_equal (tc->bad_entity, "schema"))
     needle = g_strdup ("schema");
   else
@@ -446,7 +409,9 @@ test_tamper (gconstpointer data)
   const TamperCase *tc = data;
   g_autoptr(KbDb) fresh = NULL;
   g_autoptr(GPtrArray) triggers = NULL;
+  Tampering t = { 0 };
   Fixture fixture;
+  gint64 seq = 0;
   sqlite3 *raw;
 
   kb_test_fixture_setup (&fixture, NULL);
@@ -455,21 +420,31 @@ test_tamper (gconstpointer data)
 
   /* The app stays open while someone else writes to the file. */
   raw = kb_test_raw_open (fixture.path);
+  if (tc->target != NULL)
+    seq = kb_test_raw_seq (raw, tc->target);
+  t.sql = kb_test_expand (raw, tc->sql, seq);
+  t.forge_from = kb_test_expand_int (raw, tc->forge_from, seq);
+  t.bad_seq = kb_test_expand_int (raw, tc->bad_seq, seq);
+  t.says = kb_test_expand (raw, tc->says, seq);
+  g_test_message ("%s", t.sql);
+
   if (tc->careful)
     triggers = drop_triggers (raw);
-  kb_test_raw_exec (raw, tc->sql);
-  if (tc->forge_from > 0)
-    forge_chain (raw, tc->forge_from);
+  kb_test_raw_exec (raw, t.sql);
+  if (t.forge_from > 0)
+    kb_test_forge_chain (raw, t.forge_from);
   if (triggers != NULL)
     restore_triggers (raw, triggers);
   sqlite3_close (raw);
 
   /* Found by the running app... */
-  assert_tampered (fixture.db, tc);
+  assert_tampered (fixture.db, tc, &t);
   /* ...and by `kanribo --verify`, which opens the file read-only. */
   fresh = open_ok (fixture.path, KB_DB_OPEN_READ_ONLY);
-  assert_tampered (fresh, tc);
+  assert_tampered (fresh, tc, &t);
 
+  g_free (t.sql);
+  g_free (t.says);
   g_clear_pointer (&fresh, kb_db_close);
   kb_test_fixture_teardown (&fixture, NULL);
 }
@@ -492,7 +467,7 @@ test_forge_agrees (Fixture       *fixture,
   raw = kb_test_raw_open (fixture->path);
   triggers = drop_triggers (raw);
   kb_test_raw_exec (raw, "UPDATE journal SET hash = zeroblob (32), prev_hash = zeroblob (32)");
-  forge_chain (raw, 1);
+  kb_test_forge_chain (raw, 1);
   restore_triggers (raw, triggers);
   sqlite3_close (raw);
 
@@ -513,18 +488,21 @@ test_limit_forged_append (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) triggers = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
   KbVerifyReport report = { 0 };
   sqlite3 *raw;
 
   seed_fixture (fixture);
   raw = kb_test_raw_open (fixture->path);
   triggers = drop_triggers (raw);
-  kb_test_raw_exec (raw,
-                    "INSERT INTO divisions (name) VALUES ('秘密課');"
-                    "INSERT INTO journal SELECT 28, at, NULL, terminal, 'division.create',"
-                    " 'division', 4, '{\"id\":4,\"name\":\"秘密課\",\"active\":1}', NULL,"
-                    " zeroblob (32), zeroblob (32) FROM journal WHERE seq = 27;");
-  forge_chain (raw, 28);
+  sql = kb_test_expand (raw,
+                        "INSERT INTO divisions (name) VALUES ('秘密課');"
+                        "INSERT INTO journal SELECT {{:last + 1}}, at, NULL, terminal,"
+                        " 'division.create', 'division', 4,"
+                        " '{\"id\":4,\"name\":\"秘密課\",\"active\":1}', NULL,"
+                        " zeroblob (32), zeroblob (32) FROM journal WHERE seq = {{:last}};", 0);
+  kb_test_raw_exec (raw, sql);
+  kb_test_forge_chain (raw, DEMO_ENTRIES + 1);
   restore_triggers (raw, triggers);
   sqlite3_close (raw);
 
@@ -544,6 +522,7 @@ test_limit_no_anchor (Fixture       *fixture,
   g_autoptr(GPtrArray) triggers = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *anchor = NULL;
+  g_autofree char *sql = NULL;
   KbVerifyReport report = { 0 };
   sqlite3 *raw;
 
@@ -553,10 +532,12 @@ test_limit_no_anchor (Fixture       *fixture,
 
   raw = kb_test_raw_open (fixture->path);
   triggers = drop_triggers (raw);
-  kb_test_raw_exec (raw,
-                    "DELETE FROM journal WHERE seq = 27;"
-                    "DELETE FROM task_divisions WHERE task_id = 7;"
-                    "DELETE FROM tasks WHERE id = 7;");
+  /* The last entry is task 7's (assert_demo_layout()). */
+  sql = kb_test_expand (raw,
+                        "DELETE FROM journal WHERE seq = {{:last}};"
+                        "DELETE FROM task_divisions WHERE task_id = 7;"
+                        "DELETE FROM tasks WHERE id = 7;", 0);
+  kb_test_raw_exec (raw, sql);
   restore_triggers (raw, triggers);
   sqlite3_close (raw);
   g_assert_cmpint (g_unlink (anchor), ==, 0);
@@ -874,6 +855,7 @@ test_canon_row_stable (Fixture       *fixture,
     { "task", 2,
       "{\"id\":2,\"name\":\"本人確認情報の利用状況の確認\","
       "\"description\":\"操作履歴・提供状況の確認\",\"active\":1,\"divisions\":\"1,2\"}" },
+    { "setting", 2, "{\"id\":2,\"key\":\"password-min-length\",\"value\":\"10\"}" },
   };
   KbDb *db;
 
@@ -897,6 +879,51 @@ test_canon_row_stable (Fixture       *fixture,
       g_assert_cmpstr (second, ==, first);
       g_assert_cmpstr (journaled, ==, first);
     }
+
+  /* A password's state carries the SHA-256 of its hash, never the hash;
+   * a card's, its salted identity. Their times and salts differ from run
+   * to run, so the expected states are made from the rows. */
+  {
+    sqlite3 *handle = kb_db_get_handle (db);
+    g_autofree char *hash = kb_test_raw_text (handle, "SELECT hash FROM credentials WHERE id = 6");
+    g_autofree char *changed_at = kb_test_raw_text (handle,
+                                                    "SELECT changed_at FROM credentials"
+                                                    " WHERE id = 6");
+    g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, hash, -1);
+    g_autofree char *identity = kb_test_raw_text (handle, "SELECT identity FROM cards WHERE id = 6");
+    g_autofree char *issued_at = kb_test_raw_text (handle,
+                                                   "SELECT issued_at FROM cards WHERE id = 6");
+    g_autofree char *credential = NULL;
+    g_autofree char *card = NULL;
+    g_autofree char *expected_credential =
+      g_strdup_printf ("{\"id\":6,\"hash_digest\":\"%s\",\"must_change\":0,"
+                       "\"failed_attempts\":0,\"locked\":0,\"changed_at\":\"%s\"}",
+                       digest, changed_at);
+    g_autofree char *expected_card =
+      g_strdup_printf ("{\"id\":6,\"operator_id\":6,\"identity\":\"%s\","
+                       "\"atr\":\"3b8f8001804f0ca000000306030001000000006a\",\"has_uid\":1,"
+                       "\"status\":\"issued\",\"issued_at\":\"%s\",\"returned_at\":null,"
+                       "\"revoked_at\":null}", identity, issued_at);
+    g_autofree char *journaled_credential =
+      kb_test_raw_text (handle, "SELECT state FROM journal WHERE entity = 'credential'"
+                                " AND entity_id = 6");
+    g_autofree char *journaled_card =
+      kb_test_raw_text (handle, "SELECT state FROM journal WHERE entity = 'card'"
+                                " AND entity_id = 6");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
+    g_assert_cmpuint (strlen (identity), ==, 64);
+    credential = kb_journal_row_state (db, "credential", 6, &error);
+    g_assert_no_error (error);
+    card = kb_journal_row_state (db, "card", 6, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (credential, ==, expected_credential);
+    g_assert_cmpstr (journaled_credential, ==, expected_credential);
+    g_assert_null (strstr (journaled_credential, hash));
+    g_assert_cmpstr (card, ==, expected_card);
+    g_assert_cmpstr (journaled_card, ==, expected_card);
+  }
 
   /* kb_canon_row() on the same statement row twice. */
   {

@@ -121,12 +121,18 @@ parse (const char *encoded,
     return FALSE;
   if (sscanf (parts[2], "v=%lu", &version) != 1 || version != 19)
     return FALSE;
-  if (sscanf (parts[3], "m=%lu,t=%lu,p=%lu", &p->memory_kib, &p->iterations,
-              &p->parallelism) != 3 ||
-      p->memory_kib < 8 || p->memory_kib > 4 * 1024 * 1024 ||
-      p->iterations < 1 || p->iterations > 100 ||
-      p->parallelism < 1 || p->parallelism > 64)
-    return FALSE;
+  /* Bounded so that a hash edited behind our back cannot make a sign-in
+   * take minutes or exhaust memory: 1 GiB, 20 passes, 16 lanes at most. */
+  {
+    int consumed = 0;
+
+    if (sscanf (parts[3], "m=%lu,t=%lu,p=%lu%n", &p->memory_kib, &p->iterations,
+                &p->parallelism, &consumed) != 3 || parts[3][consumed] != '\0' ||
+        p->memory_kib < 8 * p->parallelism || p->memory_kib > 1024 * 1024 ||
+        p->iterations < 1 || p->iterations > 20 ||
+        p->parallelism < 1 || p->parallelism > 16)
+      return FALSE;
+  }
   return unb64 (parts[4], p->salt, sizeof p->salt, &p->salt_len) && p->salt_len >= 8 &&
          unb64 (parts[5], p->tag, sizeof p->tag, &p->tag_len) && p->tag_len >= 16;
 }

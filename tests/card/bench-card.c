@@ -18,13 +18,11 @@
 
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <winscard.h>
 
+#include "kb-bare-watcher.h"
 #include "kb-card-monitor.h"
 #include "kb-fake-card.h"
 #include "kb-pcscd-harness.h"
@@ -34,96 +32,6 @@
 #define TARGET_US (20 * G_TIME_SPAN_MILLISECOND)
 #define TIMEOUT_US (5 * G_TIME_SPAN_SECOND)
 #define MAX_EVENTS 4096
-
-/* ---- The bare watcher: pthreads and PC/SC only ------------------------- */
-
-typedef struct {
-  const char      *reader;
-  pthread_t        thread;
-  pthread_mutex_t  lock;
-  SCARDCONTEXT     context;
-  int              stopping;
-  int              failed;
-  int              finished;
-  unsigned         insertions;
-  unsigned         removals;
-  gint64           removal_times[MAX_EVENTS];
-} Bare;
-
-static gint64
-monotonic_us (void)
-{
-  struct timespec now;
-
-  /* The same clock as g_get_monotonic_time(). */
-  clock_gettime (CLOCK_MONOTONIC, &now);
-  return (gint64) now.tv_sec * 1000000 + now.tv_nsec / 1000;
-}
-
-static void *
-bare_watch (void *data)
-{
-  Bare *bare = data;
-  SCARD_READERSTATE state;
-  int present = 0;
-
-  memset (&state, 0, sizeof state);
-  state.szReader = bare->reader;
-  state.dwCurrentState = SCARD_STATE_UNAWARE;
-
-  for (;;)
-    {
-      LONG rv = SCardGetStatusChange (bare->context, INFINITE, &state, 1);
-      gint64 now = monotonic_us ();
-      DWORD event = state.dwEventState & ~SCARD_STATE_CHANGED;
-      int now_present = (event & SCARD_STATE_PRESENT) != 0;
-      unsigned counter = (event >> 16) & 0xFFFF;
-      unsigned old_counter = (state.dwCurrentState >> 16) & 0xFFFF;
-
-      pthread_mutex_lock (&bare->lock);
-      if (bare->stopping || (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT))
-        {
-          bare->failed = !bare->stopping;
-          pthread_mutex_unlock (&bare->lock);
-          break;
-        }
-      if (rv == SCARD_S_SUCCESS)
-        {
-          /* A removal is a present card gone, or replaced meanwhile. */
-          if (present && (!now_present || counter != old_counter))
-            {
-              if (bare->removals < MAX_EVENTS)
-                bare->removal_times[bare->removals] = now;
-              bare->removals++;
-              present = 0;
-            }
-          if (!present && now_present)
-            {
-              bare->insertions++;
-              present = 1;
-            }
-          state.dwCurrentState = event;
-        }
-      pthread_mutex_unlock (&bare->lock);
-    }
-
-  pthread_mutex_lock (&bare->lock);
-  bare->finished = 1;
-  pthread_mutex_unlock (&bare->lock);
-
-  return NULL;
-}
-
-static void
-bare_counts (Bare     *bare,
-             unsigned *insertions,
-             unsigned *removals)
-{
-  pthread_mutex_lock (&bare->lock);
-  *insertions = bare->insertions;
-  *removals = bare->removals;
-  pthread_mutex_unlock (&bare->lock);
-}
 
 /* ---- The monitor, in the main context ----------------------------------- */
 
@@ -166,10 +74,10 @@ wake_up (gpointer user_data)
 
 /* Runs the main context until both have seen @insertions and @removals. */
 static gboolean
-wait_both (Seen     *seen,
-           Bare     *bare,
-           unsigned  insertions,
-           unsigned  removals)
+wait_both (Seen          *seen,
+           KbBareWatcher *bare,
+           guint          insertions,
+           guint          removals)
 {
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
   guint wake = g_timeout_add (1, wake_up, NULL);
@@ -177,10 +85,10 @@ wait_both (Seen     *seen,
 
   while (!done && g_get_monotonic_time () < deadline)
     {
-      unsigned bare_in, bare_out;
+      guint bare_in, bare_out;
 
       g_main_context_iteration (NULL, TRUE);
-      bare_counts (bare, &bare_in, &bare_out);
+      kb_bare_watcher_get_counts (bare, &bare_in, &bare_out);
       done = seen->insertions >= insertions && seen->removals >= removals
              && bare_in >= insertions && bare_out >= removals;
     }
@@ -255,7 +163,7 @@ main (int   argc,
   guint16 port = DEFAULT_PORT;
   guint n = DEFAULT_REMOVALS;
   Seen seen = { 0 };
-  Bare bare;
+  KbBareWatcher *bare;
   Figures bare_f, monitor_f, thread_f, difference_f;
   gint64 p99_difference;
   gboolean strict = g_strcmp0 (g_getenv ("KB_BENCH_STRICT"), "1") == 0;
@@ -275,15 +183,12 @@ main (int   argc,
       return kb_pcscd_harness_error_is_skip (error) ? 77 : 1;
     }
 
-  memset (&bare, 0, sizeof bare);
-  bare.reader = kb_pcscd_harness_get_reader (harness, 0);
-  pthread_mutex_init (&bare.lock, NULL);
-  if (SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &bare.context) != SCARD_S_SUCCESS)
+  bare = kb_bare_watcher_start (kb_pcscd_harness_get_reader (harness, 0));
+  if (bare == NULL)
     {
       g_print ("card-removal: cannot reach the private pcscd\n");
       return 1;
     }
-  pthread_create (&bare.thread, NULL, bare_watch, &bare);
 
   monitor = kb_card_monitor_new (TRUE);
   g_signal_connect (monitor, "card-inserted", G_CALLBACK (on_inserted), &seen);
@@ -308,7 +213,7 @@ main (int   argc,
           g_print ("card-removal: %s\n", error->message);
           return 1;
         }
-      if (!wait_both (&seen, &bare, i + 1, i))
+      if (!wait_both (&seen, bare, i + 1, i))
         {
           g_print ("card-removal: insertion %u not seen within 5 s\n", i + 1);
           return 1;
@@ -319,13 +224,13 @@ main (int   argc,
       kb_fake_card_remove (fake);
       removed = kb_fake_card_get_removed_time (fake);
 
-      if (!wait_both (&seen, &bare, i + 1, i + 1))
+      if (!wait_both (&seen, bare, i + 1, i + 1))
         {
           g_print ("card-removal: removal %u not seen within 5 s\n", i + 1);
           return 1;
         }
 
-      bare_latency[i] = bare.removal_times[i] - removed;
+      bare_latency[i] = kb_bare_watcher_get_removal_time (bare, i) - removed;
       monitor_latency[i] = seen.removal_dispatch[i] - removed;
       thread_latency[i] = seen.removal_seen[i] - removed;
       difference[i] = monitor_latency[i] - bare_latency[i];
@@ -333,26 +238,7 @@ main (int   argc,
 
   kb_card_monitor_stop (monitor);
 
-  pthread_mutex_lock (&bare.lock);
-  bare.stopping = 1;
-  pthread_mutex_unlock (&bare.lock);
-  /* Cancel until it is out: a cancel that comes before the thread is
-   * back in SCardGetStatusChange() has nothing to cancel. */
-  for (;;)
-    {
-      struct timespec pause = { 0, 20 * 1000 * 1000 };
-      int finished;
-
-      SCardCancel (bare.context);
-      nanosleep (&pause, NULL);
-      pthread_mutex_lock (&bare.lock);
-      finished = bare.finished;
-      pthread_mutex_unlock (&bare.lock);
-      if (finished)
-        break;
-    }
-  pthread_join (bare.thread, NULL);
-  SCardReleaseContext (bare.context);
+  kb_bare_watcher_stop (bare);
 
   bare_f = figures (bare_latency, n);
   monitor_f = figures (monitor_latency, n);

@@ -362,3 +362,59 @@ kb_lock_page_set_password (KbLockPage *self,
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry), password);
   sign_in_cb (self);
 }
+
+/**
+ * kb_lock_page_change_password:
+ *
+ * Fills in the forced password change and submits it, as a person would.
+ */
+void
+kb_lock_page_change_password (KbLockPage *self,
+                              const char *old_password,
+                              const char *new_password,
+                              const char *again)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->old_password), old_password);
+  gtk_editable_set_text (GTK_EDITABLE (self->new_password), new_password);
+  gtk_editable_set_text (GTK_EDITABLE (self->confirm_password), again);
+  change_cb (self);
+}
+
+/**
+ * kb_lock_page_bootstrap:
+ *
+ * Fills in the first-start form and submits it, as a person would.
+ */
+void
+kb_lock_page_bootstrap (KbLockPage *self,
+                        const char *division,
+                        const char *staff_number,
+                        const char *name,
+                        const char *kana,
+                        const char *password,
+                        const char *again)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->boot_division), division);
+  gtk_editable_set_text (GTK_EDITABLE (self->boot_staff), staff_number);
+  gtk_editable_set_text (GTK_EDITABLE (self->boot_name), name);
+  gtk_editable_set_text (GTK_EDITABLE (self->boot_kana), kana);
+  gtk_editable_set_text (GTK_EDITABLE (self->boot_password), password);
+  gtk_editable_set_text (GTK_EDITABLE (self->boot_confirm), again);
+  bootstrap_cb (self);
+}
+
+/**
+ * kb_lock_page_get_error:
+ *
+ * Returns: (nullable): the problem shown under the form, if any
+ */
+const char *
+kb_lock_page_get_error (KbLockPage *self)
+{
+  GtkLabel *labels[] = { self->password_error, self->change_error, self->boot_error };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (labels[i])))
+      return gtk_label_get_label (labels[i]);
+  return NULL;
+}

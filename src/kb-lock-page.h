@@ -19,5 +19,17 @@ GtkWidget  *kb_lock_page_new       (KbSession  *session);
 const char *kb_lock_page_get_title (KbLockPage *self);
 void        kb_lock_page_set_password (KbLockPage *self,
                                        const char *password);
+void        kb_lock_page_change_password (KbLockPage *self,
+                                          const char *old_password,
+                                          const char *new_password,
+                                          const char *again);
+void        kb_lock_page_bootstrap    (KbLockPage *self,
+                                       const char *division,
+                                       const char *staff_number,
+                                       const char *name,
+                                       const char *kana,
+                                       const char *password,
+                                       const char *again);
+const char *kb_lock_page_get_error    (KbLockPage *self);
 
 G_END_DECLS

@@ -634,6 +634,96 @@ test_issue_card (Fixture       *f,
   wait_state (f->window, KB_SESSION_INSERT_CARD);
 }
 
+static void
+test_forced_change (Fixture       *f,
+                    gconstpointer  data)
+{
+  KbSession *session = kb_window_get_session (f->window);
+  g_autoptr(KbOperator) clerk = find_operator (f->window, "N1003");
+  g_autoptr(GError) error = NULL;
+  KbLockPage *page = KB_LOCK_PAGE (lock_page (f->window));
+
+  /* The officer gives N1003 a temporary password. */
+  {
+    g_autoptr(KbDb) db = kb_db_open (f->path, KB_DB_OPEN_DEFAULT, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (kb_auth_reset_password (db, kb_operator_get_id (clerk), "Temporary-2026",
+                                           "Forgot the password", &error));
+    g_assert_no_error (error);
+  }
+
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  insert (f, "N1003");
+  wait_state (f->window, KB_SESSION_PASSWORD);
+  kb_lock_page_set_password (page, "Temporary-2026");
+  wait_state (f->window, KB_SESSION_CHANGE_PASSWORD);
+  g_assert_cmpstr (main_page (f->window), ==, "lock");
+
+  /* A mismatch and a too-short password are refused at the form. */
+  kb_lock_page_change_password (page, "Temporary-2026", "Kobayashi-2026", "Kobayashi-2027");
+  g_assert_nonnull (kb_lock_page_get_error (page));
+  g_assert_cmpint (kb_session_get_state (session), ==, KB_SESSION_CHANGE_PASSWORD);
+  kb_lock_page_change_password (page, "Temporary-2026", "short", "short");
+  wait_state (f->window, KB_SESSION_CHANGE_PASSWORD);
+  g_assert_nonnull (kb_session_get_field_error (session, "password"));
+
+  kb_lock_page_change_password (page, "Temporary-2026", "Kobayashi-2026", "Kobayashi-2026");
+  wait_state (f->window, KB_SESSION_UNLOCKED);
+  g_assert_cmpstr (main_page (f->window), ==, "main");
+}
+
+static void
+test_first_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kanribo-ui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "new.db", NULL);
+  g_autoptr(KbApplication) app = kb_application_new ();
+  Fixture f = { dir, path, app, NULL, NULL };
+  KbLockPage *page;
+
+  kb_application_set_database (app, path);
+  g_application_set_application_id (G_APPLICATION (app), APP_ID ".TestFirstStart");
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  f.window = kb_window_new (app);
+  gtk_window_present (GTK_WINDOW (f.window));
+  wait_state (f.window, KB_SESSION_BOOTSTRAP);
+  page = KB_LOCK_PAGE (lock_page (f.window));
+
+  /* Without a card, nothing is created. */
+  kb_lock_page_bootstrap (page, "市町村課", "S0001", "北沢 誠一", "キタザワ セイイチ",
+                          "Kitazawa-2026", "Kitazawa-2026");
+  wait_state (f.window, KB_SESSION_BOOTSTRAP);
+  g_assert_nonnull (kb_session_get_field_error (kb_window_get_session (f.window), "card"));
+
+  insert (&f, "S0001");
+  g_assert_true (wait_for ((Condition) kb_session_get_card_present,
+                           kb_window_get_session (f.window)));
+  kb_lock_page_bootstrap (page, "市町村課", "S0001", "北沢 誠一", "キタザワ セイイチ",
+                          "Kitazawa-2026", "Kitazawa-2026");
+  /* Then the new officer signs in like anyone else, with that card. */
+  {
+    StateWait w = { f.window, KB_SESSION_PASSWORD };
+
+    if (!wait_for (session_in_state, &w))
+      g_error ("first start failed: %s", kb_lock_page_get_error (page));
+  }
+  kb_lock_page_set_password (page, "Kitazawa-2026");
+  wait_state (f.window, KB_SESSION_UNLOCKED);
+  g_assert_true (kb_session_has_role (kb_window_get_session (f.window),
+                                      KB_ROLE_SECURITY_OFFICER));
+
+  gtk_window_destroy (GTK_WINDOW (f.window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_pointer (&f.card, kb_fake_card_free);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -689,6 +779,9 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/lock/issue-card", Fixture, NULL, fixture_setup, test_issue_card,
               fixture_teardown);
+  g_test_add ("/ui/lock/forced-change", Fixture, NULL, fixture_setup, test_forced_change,
+              fixture_teardown);
+  g_test_add_func ("/ui/first-start", test_first_start);
 
   {
     int status = g_test_run ();

@@ -652,6 +652,43 @@ retire_action (GtkWidget  *widget,
 /* --- cards and passwords (operators page) --------------------------------- */
 
 static void
+holds_card_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gpointer holds = kb_store_run_finish (KB_STORE (source), result, &error);
+  KbAdminPage *self;
+  KbOperator *op;
+  GtkWidget *window;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = KB_ADMIN_PAGE (user_data);
+  op = g_object_get_data (G_OBJECT (self), "issue-for");
+  window = gtk_widget_get_ancestor (GTK_WIDGET (self), KB_TYPE_WINDOW);
+  if (op == NULL || window == NULL)
+    return;
+
+  if (holds == GINT_TO_POINTER (2))
+    kb_session_issue_card (self->session, op);
+  else
+    {
+      g_autofree char *body = NULL;
+      GtkWidget *dialog;
+
+      body = holds != NULL
+             ? g_strdup_printf (_("%s already holds a card. Mark it returned, lost or revoked "
+                                  "on the IC Cards page first."), kb_operator_get_name (op))
+             : g_strdup (error->message);
+      dialog = adw_message_dialog_new (GTK_WINDOW (window), _("No Card Can Be Issued"), body);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  g_object_set_data (G_OBJECT (self), "issue-for", NULL);
+}
+
+static void
 issue_card_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -659,8 +696,13 @@ issue_card_action (GtkWidget  *widget,
   KbAdminPage *self = KB_ADMIN_PAGE (widget);
   GObject *record = selected_record (self);
 
-  if (record != NULL && KB_IS_OPERATOR (record))
-    kb_session_issue_card (self->session, KB_OPERATOR (record));
+  if (record == NULL || !KB_IS_OPERATOR (record))
+    return;
+
+  /* Say so now, not after the officer has swapped cards. */
+  g_object_set_data_full (G_OBJECT (self), "issue-for", g_object_ref (record), g_object_unref);
+  kb_store_holds_card_async (self->store, kb_record_get_id (record), self->cancellable,
+                             holds_card_cb, self);
 }
 
 static void

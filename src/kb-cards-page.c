@@ -39,15 +39,7 @@ typedef char *(*CardText) (KbCardRecord *r);
 static char *
 status_label (KbCardRecord *r)
 {
-  const char *status = kb_card_record_get_status (r);
-
-  if (g_str_equal (status, "issued"))
-    return g_strdup (C_("card status", "Issued"));
-  if (g_str_equal (status, "returned"))
-    return g_strdup (C_("card status", "Returned"));
-  if (g_str_equal (status, "lost"))
-    return g_strdup (C_("card status", "Lost"));
-  return g_strdup (C_("card status", "Revoked"));
+  return g_strdup (kb_card_status_label (kb_card_record_get_status (r)));
 }
 
 static char *

@@ -66,6 +66,9 @@ recent_loaded_cb (GObject      *source,
       g_autofree char *title = NULL;
       GtkWidget *row = adw_action_row_new ();
 
+      if (name == NULL)
+        name = kb_journal_entry_get_subject (entry);
+
       /* Translators: a journal event and the row it is about */
       title = name != NULL ? g_strdup_printf (C_("journal row", "%s: %s"), kind, name)
                            : g_strdup (kind);

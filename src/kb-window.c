@@ -390,6 +390,11 @@ kb_window_close_request (GtkWindow *window)
   KbWindow *self = KB_WINDOW (window);
   int width, height;
 
+  /* Closing ends the session like a lock does, and the journal says so
+   * (the store finishes queued writes before it closes). */
+  if (self->session != NULL && kb_session_get_state (self->session) == KB_SESSION_UNLOCKED)
+    kb_session_lock (self->session, "closed");
+
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);

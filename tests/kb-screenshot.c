@@ -161,7 +161,8 @@ main (int   argc,
     kb_window_show_page (window, page);
   spin (500);
 
-  if (select >= 0 && page != NULL)
+  if (select >= 0 && page != NULL &&
+      KB_IS_ADMIN_PAGE (kb_window_get_page_widget (window, page)))
     kb_admin_page_select (KB_ADMIN_PAGE (kb_window_get_page_widget (window, page)), select);
   spin (200);
 

@@ -455,6 +455,9 @@ kb_auth_sign_in (KbDb        *db,
 
   if (ok && !cred.locked)
     {
+      gint64 previous = kb_db_get_actor (db);
+      gboolean journaled;
+
       stmt = kb_db_prepare (db, rehash != NULL
                                 ? "UPDATE credentials SET failed_attempts = 0, hash = ?2 WHERE id = ?1"
                                 : "UPDATE credentials SET failed_attempts = 0 WHERE id = ?1",
@@ -467,7 +470,13 @@ kb_auth_sign_in (KbDb        *db,
       if (!kb_db_step_done (db, stmt, error))
         goto failed;
       detail = detail_new ("card", card, NULL);
-      if (!kb_journal_record (db, "session.unlock", "credential", operator_id, detail, error))
+
+      /* Signing in is the operator's own act: it is journaled as theirs. */
+      kb_db_set_actor (db, operator_id, NULL);
+      journaled = kb_journal_record (db, "session.unlock", "credential", operator_id, detail,
+                                     error);
+      kb_db_set_actor (db, previous, NULL);
+      if (!journaled)
         goto failed;
       *must_change = cred.must_change || expired (db, cred.changed_at);
       result = KB_SIGNIN_OK;
@@ -523,8 +532,14 @@ kb_auth_journal_lock (KbDb        *db,
                       GError     **error)
 {
   g_autofree char *detail = detail_new ("reason", reason, NULL);
+  gint64 previous = kb_db_get_actor (db);
+  gboolean ok;
 
-  return journal_event (db, "session.lock", "operator", operator_id, FALSE, detail, error);
+  /* The session that ended was the operator's. */
+  kb_db_set_actor (db, operator_id, NULL);
+  ok = journal_event (db, "session.lock", "operator", operator_id, FALSE, detail, error);
+  kb_db_set_actor (db, previous, NULL);
+  return ok;
 }
 
 /* --- passwords ------------------------------------------------------------- */
@@ -1009,6 +1024,26 @@ const char *kb_card_record_get_identity (KbCardRecord *self) { return self->iden
 gboolean kb_card_record_get_has_uid (KbCardRecord *self) { return self->has_uid; }
 
 /**
+ * kb_card_status_label:
+ * @status: "issued", "returned", "lost" or "revoked"
+ *
+ * Returns: the status in words
+ */
+const char *
+kb_card_status_label (const char *status)
+{
+  if (g_strcmp0 (status, "issued") == 0)
+    return C_("card status", "Issued");
+  if (g_strcmp0 (status, "returned") == 0)
+    return C_("card status", "Returned");
+  if (g_strcmp0 (status, "lost") == 0)
+    return C_("card status", "Lost");
+  if (g_strcmp0 (status, "revoked") == 0)
+    return C_("card status", "Revoked");
+  return status;
+}
+
+/**
  * kb_cards_issue:
  * @identity: the card's salted identity
  * @atr_hex: its ATR, in hex
@@ -1162,7 +1197,8 @@ kb_cards_set_status (KbDb        *db,
   if (!allowed)
     {
       g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
-                   _("This card cannot change from “%s” to “%s”"), current, status);
+                   _("This card cannot change from “%s” to “%s”"),
+                   kb_card_status_label (current), kb_card_status_label (status));
       goto failed;
     }
 
@@ -1190,6 +1226,31 @@ kb_cards_set_status (KbDb        *db,
 failed:
   kb_db_rollback (db);
   return FALSE;
+}
+
+/**
+ * kb_cards_held_by:
+ *
+ * Returns: whether @operator_id holds an issued card; %FALSE with @error
+ *   set when the register cannot be read
+ */
+gboolean
+kb_cards_held_by (KbDb     *db,
+                  gint64    operator_id,
+                  GError  **error)
+{
+  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT 1 FROM cards WHERE operator_id = ?1"
+                                          " AND status = 'issued'", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, operator_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    kb_db_set_error (db, error, _("Cannot read the card register"));
+  return rc == SQLITE_ROW;
 }
 
 /**

@@ -118,6 +118,7 @@ const char *kb_card_record_get_revoked_at    (KbCardRecord *self);
 const char *kb_card_record_get_identity      (KbCardRecord *self);
 gboolean    kb_card_record_get_has_uid       (KbCardRecord *self);
 
+const char *kb_card_status_label  (const char  *status);
 gint64      kb_cards_issue        (KbDb        *db,
                                    gint64       operator_id,
                                    const char  *identity,
@@ -128,6 +129,9 @@ gboolean    kb_cards_set_status   (KbDb        *db,
                                    gint64       card_id,
                                    const char  *status,
                                    const char  *reason,
+                                   GError     **error);
+gboolean    kb_cards_held_by      (KbDb        *db,
+                                   gint64       operator_id,
                                    GError     **error);
 GListModel *kb_cards_list         (KbDb        *db,
                                    GError     **error);

@@ -918,6 +918,7 @@ struct _KbJournalEntry {
   char *state;
   char *detail;
   char *hash;
+  char *subject;
 };
 
 G_DEFINE_FINAL_TYPE (KbJournalEntry, kb_journal_entry, G_TYPE_OBJECT)
@@ -935,6 +936,7 @@ kb_journal_entry_finalize (GObject *object)
   g_free (self->state);
   g_free (self->detail);
   g_free (self->hash);
+  g_free (self->subject);
 
   G_OBJECT_CLASS (kb_journal_entry_parent_class)->finalize (object);
 }
@@ -961,6 +963,7 @@ gint64 kb_journal_entry_get_entity_id (KbJournalEntry *self) { return self->enti
 const char *kb_journal_entry_get_state (KbJournalEntry *self) { return self->state; }
 const char *kb_journal_entry_get_detail (KbJournalEntry *self) { return self->detail; }
 const char *kb_journal_entry_get_hash (KbJournalEntry *self) { return self->hash; }
+const char *kb_journal_entry_get_subject (KbJournalEntry *self) { return self->subject; }
 
 /**
  * kb_journal_entry_get_time:
@@ -973,9 +976,15 @@ kb_journal_entry_get_time (KbJournalEntry *self)
   return g_date_time_new_from_iso8601 (self->at, NULL);
 }
 
+/* The subject is the person an entry is about, when it is about one: an
+ * operator, their password or their card. */
 #define ENTRY_COLUMNS \
   "SELECT j.seq, j.at, ifnull (j.actor, 0), o.name, j.terminal, j.kind, j.entity," \
-  " ifnull (j.entity_id, 0), j.state, j.detail, hex (j.hash)" \
+  " ifnull (j.entity_id, 0), j.state, j.detail, hex (j.hash)," \
+  " CASE WHEN j.entity IN ('operator', 'credential')" \
+  "   THEN (SELECT name FROM operators WHERE id = j.entity_id)" \
+  "   WHEN j.entity = 'card' THEN (SELECT p.name FROM cards c JOIN operators p" \
+  "     ON p.id = c.operator_id WHERE c.id = j.entity_id) END" \
   " FROM journal j LEFT JOIN operators o ON o.id = j.actor "
 
 static GListModel *
@@ -1001,6 +1010,7 @@ collect_entries (KbDb         *db,
       entry->state = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       entry->detail = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
       entry->hash = g_ascii_strdown ((const char *) sqlite3_column_text (stmt, 10), -1);
+      entry->subject = g_strdup ((const char *) sqlite3_column_text (stmt, 11));
       g_list_store_append (store, entry);
     }
   sqlite3_reset (stmt);

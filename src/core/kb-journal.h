@@ -96,6 +96,7 @@ gint64      kb_journal_entry_get_entity_id  (KbJournalEntry *self);
 const char *kb_journal_entry_get_state      (KbJournalEntry *self);
 const char *kb_journal_entry_get_detail     (KbJournalEntry *self);
 const char *kb_journal_entry_get_hash       (KbJournalEntry *self);
+const char *kb_journal_entry_get_subject    (KbJournalEntry *self);
 
 GListModel *kb_journal_history         (KbDb        *db,
                                         const char  *entity,

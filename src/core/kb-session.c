@@ -454,7 +454,7 @@ issued_cb (GObject      *source,
     message = g_strdup_printf (_("The card was issued to %s. Remove it, then insert your own "
                                  "card to go on."), kb_operator_get_name (self->issue_for));
   else
-    message = g_strdup_printf (_("The card was not issued: %s Remove it."), error->message);
+    message = g_strdup_printf (_("The card was not issued: %s"), error->message);
   g_clear_object (&self->issue_for);
   set_state (self, KB_SESSION_CARD_ISSUED, message);
 }
@@ -618,6 +618,16 @@ signed_in_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (self->state == KB_SESSION_VERIFYING &&
+          g_error_matches (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED))
+        {
+          /* The card was revoked, or its operator retired, since it was
+           * checked: refused as at insertion, not asked for again. */
+          g_clear_object (&self->op);
+          self->card_id = 0;
+          set_state (self, KB_SESSION_REFUSED, error->message);
+          return;
+        }
       if (self->state == KB_SESSION_VERIFYING)
         {
           set_field_error (self, KB_FIELD_PASSWORD, error->message);

@@ -621,3 +621,26 @@ kb_store_policy_async (KbStore *store, GCancellable *cancellable,
   kb_store_run_async (store, NULL, policy_job, NULL, NULL, g_free,
                       cancellable, callback, user_data);
 }
+
+static gpointer
+holds_card_job (KbDb *db, gpointer data, GCancellable *cancellable, GError **error)
+{
+  AuthData *ad = data;
+  g_autoptr(GError) local_error = NULL;
+  gboolean holds = kb_cards_held_by (db, ad->id, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return GINT_TO_POINTER (holds ? 1 : 2);
+}
+
+void
+kb_store_holds_card_async (KbStore *store, gint64 operator_id, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  kb_store_run_async (store, NULL, holds_card_job, auth_data_new (operator_id, NULL, NULL, NULL),
+                      auth_data_free, NULL, cancellable, callback, user_data);
+}

@@ -126,7 +126,14 @@ void        kb_store_policy_async           (KbStore             *store,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
-/* kb_store_cards_async: finish with kb_store_list_finish();
+void        kb_store_holds_card_async       (KbStore             *store,
+                                             gint64               operator_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* kb_store_holds_card_async: finish with kb_store_run_finish(): a gboolean
+ * in a pointer, GINT_TO_POINTER (1) holds, GINT_TO_POINTER (2) does not.
+ * kb_store_cards_async: finish with kb_store_list_finish();
  * kb_store_policy_async: finish with kb_store_run_finish(), a KbPasswordPolicy to g_free(). */
 
 G_END_DECLS

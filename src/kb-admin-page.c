@@ -13,6 +13,7 @@
 
 #include "kb-admin-page.h"
 #include "kb-history-window.h"
+#include "kb-label-cell.h"
 #include "kb-record-dialog.h"
 #include "kb-records.h"
 #include "kb-store-jobs.h"
@@ -370,38 +371,6 @@ store_changed_cb (KbAdminPage *self,
 
 /* --- columns -------------------------------------------------------------- */
 
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item,
-            gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_margin_start (label, 6);
-  gtk_widget_set_margin_end (label, 6);
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           gpointer                  user_data)
-{
-  const Column *column = user_data;
-  GObject *item = gtk_list_item_get_item (list_item);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  g_autofree char *text = column->text (item);
-
-  gtk_label_set_label (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, text);
-  if (kb_record_get_active (item))
-    gtk_widget_remove_css_class (label, "dim-label");
-  else
-    gtk_widget_add_css_class (label, "dim-label");
-}
-
 static int
 compare_column (gconstpointer a,
                 gconstpointer b,
@@ -422,11 +391,10 @@ build_columns (KbAdminPage *self)
 
   for (const Column *c = columns (self); c->title != NULL; c++)
     {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkListItemFactory *factory =
+        kb_label_cell_factory_new ((KbCellText) c->text, (KbCellActive) kb_record_get_active);
       GtkColumnViewColumn *column;
 
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) c);
       column = gtk_column_view_column_new (_(c->title), factory);
       gtk_column_view_column_set_expand (column, c->expand);
       gtk_column_view_column_set_resizable (column, TRUE);

@@ -15,6 +15,7 @@
 #include "kb-auth.h"
 #include "kb-cards-page.h"
 #include "kb-journal-format.h"
+#include "kb-label-cell.h"
 #include "kb-store-jobs.h"
 #include "kb-window.h"
 
@@ -74,35 +75,10 @@ static const struct {
   { N_("Card"), col_identity, TRUE },
 };
 
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
+static gboolean
+card_issued (KbCardRecord *r)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_margin_start (label, 6);
-  gtk_widget_set_margin_end (label, 6);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
-{
-  CardText text = user_data;
-  KbCardRecord *r = gtk_list_item_get_item (item);
-  g_autofree char *value = text (r);
-  GtkWidget *label = gtk_list_item_get_child (item);
-
-  gtk_label_set_label (GTK_LABEL (label), value);
-  if (g_str_equal (kb_card_record_get_status (r), "issued"))
-    gtk_widget_remove_css_class (label, "dim-label");
-  else
-    gtk_widget_add_css_class (label, "dim-label");
+  return g_str_equal (kb_card_record_get_status (r), "issued");
 }
 
 static void
@@ -303,11 +279,10 @@ kb_cards_page_init (KbCardsPage *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkListItemFactory *factory = kb_label_cell_factory_new ((KbCellText) columns[i].text,
+                                                               (KbCellActive) card_issued);
       GtkColumnViewColumn *column;
 
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), columns[i].text);
       column = gtk_column_view_column_new (_(columns[i].title), factory);
       gtk_column_view_column_set_expand (column, columns[i].expand);
       gtk_column_view_column_set_resizable (column, TRUE);

@@ -28,6 +28,7 @@ struct _KbJournalPage {
   GCancellable *cancellable;
   GCancellable *verify_cancellable;
   gboolean verifying;
+  gboolean stale;        /* the store changed while the page was hidden */
   char *result;
 
   AdwActionRow *verify_row;
@@ -172,7 +173,25 @@ verify_action (GtkWidget  *widget,
 static void
 store_changed_cb (KbJournalPage *self)
 {
-  reload (self);
+  /* Rebuilding a hundred rows takes a frame or more; a hidden page waits
+   * until it is shown, so that locking, say, is never slowed by it. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    reload (self);
+  else
+    self->stale = TRUE;
+}
+
+static void
+kb_journal_page_map (GtkWidget *widget)
+{
+  KbJournalPage *self = KB_JOURNAL_PAGE (widget);
+
+  GTK_WIDGET_CLASS (kb_journal_page_parent_class)->map (widget);
+  if (self->stale)
+    {
+      self->stale = FALSE;
+      reload (self);
+    }
 }
 
 static void
@@ -216,6 +235,7 @@ kb_journal_page_class_init (KbJournalPageClass *klass)
 
   object_class->dispose = kb_journal_page_dispose;
   object_class->finalize = kb_journal_page_finalize;
+  widget_class->map = kb_journal_page_map;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/kb-journal-page.ui");
@@ -242,7 +262,7 @@ kb_journal_page_new (KbStore *store)
 
   self->store = g_object_ref (store);
   g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
-  reload (self);
+  self->stale = TRUE;
   return GTK_WIDGET (self);
 }
 

@@ -33,6 +33,7 @@ struct _KbWindow {
   GtkStack        *main_stack;
   AdwStatusPage   *error_page;
   AdwBin          *lock_bin;
+  GtkSpinner      *loading_spinner;
   GtkMenuButton   *menu_button;
   AdwWindowTitle  *sidebar_title;
   AdwLeaflet      *leaflet;
@@ -344,6 +345,9 @@ store_opened_cb (GObject      *source,
 {
   g_autoptr(KbWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  /* A hidden spinner still asks for a frame 60 times a second. */
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
 
   if (!kb_store_open_finish (KB_STORE (source), result, &error))
     {
@@ -686,6 +690,7 @@ kb_window_class_init (KbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KbWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, lock_bin);
+  gtk_widget_class_bind_template_child (widget_class, KbWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, KbWindow, leaflet);

@@ -250,6 +250,7 @@ typedef struct {
   gint64       seen_time;
   KbCardState  state;
   char        *message;
+  gboolean     lost;      /* a removal: the card went with the service */
 } Event;
 
 struct _KbCardMonitor {
@@ -262,6 +263,7 @@ struct _KbCardMonitor {
   GThread      *thread;
   KbCardState   state;
   char         *message;
+  gboolean      state_pending;  /* changed by a removal, not yet announced */
   GPtrArray    *cards;       /* present cards, oldest insertion first */
 
   /* Shared with the thread, under @lock. */
@@ -306,8 +308,20 @@ dispatch_event (KbCardMonitor *self,
     case EVENT_REMOVED:
       /* A card we never announced (dropped by stop()) is not announced
        * as removed either. */
-      if (g_ptr_array_remove (self->cards, event->card))
-        g_signal_emit (self, signals[CARD_REMOVED], 0, event->card, event->seen_time);
+      if (!g_ptr_array_remove (self->cards, event->card))
+        break;
+      /* A card that went with the service: kb_card_monitor_get_state()
+       * says so already in card-removed, so that a handler can tell it
+       * from a card taken out. state-changed still comes after. */
+      if (event->lost &&
+          (self->state != event->state || g_strcmp0 (self->message, event->message) != 0))
+        {
+          self->state = event->state;
+          g_free (self->message);
+          self->message = g_strdup (event->message);
+          self->state_pending = TRUE;
+        }
+      g_signal_emit (self, signals[CARD_REMOVED], 0, event->card, event->seen_time);
       break;
 
     case EVENT_INSERTED:
@@ -316,8 +330,10 @@ dispatch_event (KbCardMonitor *self,
       break;
 
     case EVENT_STATE:
-      if (self->state == event->state && g_strcmp0 (self->message, event->message) == 0)
+      if (!self->state_pending &&
+          self->state == event->state && g_strcmp0 (self->message, event->message) == 0)
         break;
+      self->state_pending = FALSE;
       self->state = event->state;
       g_free (self->message);
       self->message = g_strdup (event->message);
@@ -487,7 +503,23 @@ fail (Watch       *watch,
   gint64 now = g_get_monotonic_time ();
 
   for (guint i = 0; i < watch->readers->len; i++)
-    reader_drop_card (watch, g_ptr_array_index (watch->readers, i), now);
+    {
+      Reader *reader = g_ptr_array_index (watch->readers, i);
+
+      reader_disconnect (reader);
+      if (reader->card != NULL)
+        {
+          Event *event = g_new0 (Event, 1);
+
+          event->type = EVENT_REMOVED;
+          event->card = g_steal_pointer (&reader->card);
+          event->seen_time = now;
+          event->lost = TRUE;
+          event->state = state;
+          event->message = g_strdup (message);
+          post_event (watch->self, event);
+        }
+    }
   g_ptr_array_set_size (watch->readers, 0);
 
   post_state (watch, state, message);
@@ -1221,6 +1253,7 @@ kb_card_monitor_stop (KbCardMonitor *self)
   for (guint i = 0; i < cards->len; i++)
     g_signal_emit (self, signals[CARD_REMOVED], 0, g_ptr_array_index (cards, i), now);
 
+  self->state_pending = FALSE;
   if (self->state != KB_CARD_STATE_STARTING || self->message != NULL)
     {
       self->state = KB_CARD_STATE_STARTING;

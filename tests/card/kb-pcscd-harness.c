@@ -29,6 +29,8 @@
 #define VPCD_DRIVER       "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 #define READY_TIMEOUT_US  (10 * G_TIME_SPAN_SECOND)
 #define STOP_TIMEOUT_US   (5 * G_TIME_SPAN_SECOND)
+/* How long another pcscd's socket must stay free before we take it. */
+#define FREE_FOR_US       (3 * G_TIME_SPAN_SECOND)
 
 struct _KbPcscdHarness {
   guint16      port;
@@ -321,6 +323,66 @@ kb_pcscd_harness_restart (KbPcscdHarness  *harness,
 {
   kb_pcscd_harness_stop (harness);
   return kb_pcscd_harness_start (harness, error);
+}
+
+/**
+ * kb_pcscd_harness_start_when_free:
+ * @wait_s: how long to wait for another pcscd to go away
+ *
+ * Like kb_pcscd_harness_start(), but when another pcscd serves the socket
+ * (another test binary's), waits for it to go instead of giving up, and
+ * then for the socket to stay free for a few seconds: a test that killed
+ * its pcscd on purpose restarts it within a second or two, and must not
+ * find ours in its place.
+ *
+ * Returns: %TRUE when running; %FALSE with %G_IO_ERROR_BUSY when the
+ *   socket did not come free within @wait_s
+ */
+gboolean
+kb_pcscd_harness_start_when_free (KbPcscdHarness  *harness,
+                                  guint            wait_s,
+                                  GError         **error)
+{
+  gint64 deadline = g_get_monotonic_time () + wait_s * G_USEC_PER_SEC;
+  gint64 free_since = 0;
+  gboolean seen_busy = FALSE;
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (harness->process == NULL && socket_is_served ())
+        {
+          seen_busy = TRUE;
+          free_since = 0;
+        }
+      else if (!seen_busy || (free_since != 0 && now - free_since >= FREE_FOR_US))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (kb_pcscd_harness_start (harness, &local_error))
+            return TRUE;
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_BUSY))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          seen_busy = TRUE;
+          free_since = 0;
+        }
+      else if (free_since == 0)
+        {
+          free_since = now;
+        }
+
+      if (now > deadline)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                       "another pcscd kept %s for %u s", PCSCD_SOCKET, wait_s);
+          return FALSE;
+        }
+      g_usleep (200 * G_TIME_SPAN_MILLISECOND);
+    }
 }
 
 /* Waits until pcscd reports the slot empty: a card taken out is only

@@ -21,6 +21,9 @@ KbPcscdHarness *kb_pcscd_harness_new          (guint16          port,
                                                GError         **error);
 gboolean        kb_pcscd_harness_start        (KbPcscdHarness  *harness,
                                                GError         **error);
+gboolean        kb_pcscd_harness_start_when_free (KbPcscdHarness *harness,
+                                                  guint           wait_s,
+                                                  GError        **error);
 void            kb_pcscd_harness_stop         (KbPcscdHarness  *harness);
 void            kb_pcscd_harness_kill         (KbPcscdHarness  *harness);
 gboolean        kb_pcscd_harness_restart      (KbPcscdHarness  *harness,

@@ -408,8 +408,12 @@ run (Bench      *b,
   print_figures ("main stack switched to the lock page", switch_f);
   print_figures ("lock page's first frame painted", frame_f);
   print_figures ("lock frame minus bare, per removal", difference_f);
-  g_print ("  difference at p99: %.2f ms (target: at most %.0f ms): %s\n",
-           p99_difference / 1000.0, TARGET_US / 1000.0,
+  /* Two readings of "adds at most 20 ms at the 99th percentile": the
+   * difference of the two p99s, and (stricter) the p99 of the per-removal
+   * differences. Both are printed; "met" needs both. */
+  g_print ("  p99 of the lock frame minus p99 of the bare watcher: %.2f ms; "
+           "p99 of the per-removal differences: %.2f ms (target: at most %.0f ms): %s\n",
+           p99_difference / 1000.0, difference_f.p99 / 1000.0, TARGET_US / 1000.0,
            p99_difference <= TARGET_US && difference_f.p99 <= TARGET_US ? "met" : "MISSED");
   met = p99_difference <= TARGET_US && difference_f.p99 <= TARGET_US;
   print_figures ("longest stall, switch to lock frame", lock_stall_f);

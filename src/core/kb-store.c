@@ -10,6 +10,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "kb-error.h"
@@ -103,6 +108,11 @@ static gpointer
 worker (gpointer user_data)
 {
   KbStore *self = user_data;
+
+  /* The window comes first: hashing a password takes a core for a quarter
+   * of a second, and the main loop must not miss frames meanwhile. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 5) != 0)
+    g_debug ("Could not lower the store thread's priority: %s", g_strerror (errno));
 
   for (;;)
     {

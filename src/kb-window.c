@@ -788,6 +788,8 @@ kb_window_show_page (KbWindow   *self,
         gtk_stack_set_visible_child_name (self->page_stack, name);
         gtk_list_box_select_row (self->sidebar_list,
                                  gtk_list_box_get_row_at_index (self->sidebar_list, i));
+        /* Folded (a narrow window), show the page rather than the list. */
+        adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
         return;
       }
 }

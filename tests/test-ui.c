@@ -190,6 +190,10 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   g_clear_pointer (&db, kb_db_close);
 
+  /* The previous test's card may still be in pcscd's view until its
+   * next poll of the reader (400 ms with vpcd). */
+  g_assert_true (kb_pcscd_harness_wait_empty (harness, 0, 2000));
+
   f->app = kb_application_new ();
   kb_application_set_database (f->app, f->path);
   {
@@ -684,6 +688,7 @@ test_first_start (void)
   Fixture f = { dir, path, app, NULL, NULL };
   KbLockPage *page;
 
+  g_assert_true (kb_pcscd_harness_wait_empty (harness, 0, 2000));
   kb_application_set_database (app, path);
   g_application_set_application_id (G_APPLICATION (app), APP_ID ".TestFirstStart");
   g_application_register (G_APPLICATION (app), NULL, &error);

@@ -14,6 +14,7 @@
 #include "kb-admin-page.h"
 #include "kb-history-window.h"
 #include "kb-label-cell.h"
+#include "kb-reason-entry.h"
 #include "kb-record-dialog.h"
 #include "kb-records.h"
 #include "kb-store-jobs.h"
@@ -557,15 +558,6 @@ retire_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
-reason_changed_cb (GtkEditable      *entry,
-                   AdwMessageDialog *dialog)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  adw_message_dialog_set_response_enabled (dialog, "apply", text[0] != '\0');
-}
-
-static void
 retire_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -591,12 +583,6 @@ retire_action (GtkWidget  *widget,
                                        "journal.")
                                    : _("The row becomes active again. The reason is recorded "
                                        "in the journal."));
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "apply", retiring ? _("_Retire") : _("_Reinstate"),
@@ -604,12 +590,11 @@ retire_action (GtkWidget  *widget,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
                                               retiring ? ADW_RESPONSE_DESTRUCTIVE
                                                        : ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply", FALSE);
+  entry = kb_reason_entry_new (ADW_MESSAGE_DIALOG (dialog), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "apply");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "record", g_object_ref (record), g_object_unref);
-  g_object_set_data (G_OBJECT (dialog), "reason", entry);
-  g_signal_connect (entry, "changed", G_CALLBACK (reason_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (retire_response_cb), self, 0);
   self->dialog = dialog;
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,
@@ -731,7 +716,7 @@ credential_dialog (KbAdminPage *self,
   GObject *record = selected_record (self);
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
-  GtkWidget *dialog, *box, *reason, *password = NULL;
+  GtkWidget *dialog, *box, *password = NULL;
 
   if (record == NULL)
     return;
@@ -755,24 +740,17 @@ credential_dialog (KbAdminPage *self,
                                       _("Temporary password"), -1);
       gtk_box_append (GTK_BOX (box), password);
     }
-  reason = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason"), -1);
-  gtk_box_append (GTK_BOX (box), reason);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "apply", reset ? _("_Reset Password") : _("_Release"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
                                               ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply", FALSE);
+  gtk_box_append (GTK_BOX (box), kb_reason_entry_new (ADW_MESSAGE_DIALOG (dialog), TRUE));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "record", g_object_ref (record), g_object_unref);
-  g_object_set_data (G_OBJECT (dialog), "reason", reason);
   g_object_set_data (G_OBJECT (dialog), "password", password);
-  g_signal_connect (reason, "changed", G_CALLBACK (reason_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (credential_response_cb), self, 0);
   self->dialog = dialog;
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (dialog_destroyed_cb), self,

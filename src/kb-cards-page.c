@@ -16,6 +16,7 @@
 #include "kb-cards-page.h"
 #include "kb-journal-format.h"
 #include "kb-label-cell.h"
+#include "kb-reason-entry.h"
 #include "kb-store-jobs.h"
 #include "kb-window.h"
 
@@ -166,15 +167,6 @@ status_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
-reason_changed_cb (GtkEditable      *entry,
-                   AdwMessageDialog *dialog)
-{
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  adw_message_dialog_set_response_enabled (dialog, "apply", text[0] != '\0');
-}
-
-static void
 status_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -183,7 +175,7 @@ status_action (GtkWidget  *widget,
   KbCardRecord *r = gtk_single_selection_get_selected_item (self->selection);
   const char *status = g_variant_get_string (parameter, NULL);
   g_autofree char *heading = NULL;
-  GtkWidget *dialog, *entry;
+  GtkWidget *dialog;
 
   if (r == NULL)
     return;
@@ -197,23 +189,17 @@ status_action (GtkWidget  *widget,
                                    ? _("The card no longer signs in. It can be issued again.")
                                    : _("The card never signs in again and is never issued "
                                        "again."));
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "apply", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
                                               g_str_equal (status, "returned")
                                               ? ADW_RESPONSE_SUGGESTED
                                               : ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply", FALSE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
+                                      kb_reason_entry_new (ADW_MESSAGE_DIALOG (dialog), TRUE));
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "card", g_object_ref (r), g_object_unref);
   g_object_set_data_full (G_OBJECT (dialog), "status", g_strdup (status), g_free);
-  g_object_set_data (G_OBJECT (dialog), "reason", entry);
-  g_signal_connect (entry, "changed", G_CALLBACK (reason_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (status_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

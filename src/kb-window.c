@@ -15,6 +15,7 @@
 #include "kb-cards-page.h"
 #include "kb-journal-page.h"
 #include "kb-lock-page.h"
+#include "kb-reason-entry.h"
 #include "kb-session.h"
 #include "kb-store-jobs.h"
 #include "kb-window.h"
@@ -592,7 +593,7 @@ policy_loaded_cb (GObject      *source,
 {
   g_autoptr(KbWindow) self = user_data;
   g_autofree KbPasswordPolicy *policy = kb_store_run_finish (KB_STORE (source), result, NULL);
-  GtkWidget *dialog, *box, *reason;
+  GtkWidget *dialog, *box;
 
   if (policy == NULL)
     return;
@@ -609,15 +610,10 @@ policy_loaded_cb (GObject      *source,
   g_object_set_data (G_OBJECT (dialog), "age",
                      policy_row (GTK_BOX (box), _("Days before a password expires (0: never)"),
                                  0, 3650, policy->max_age_days));
-  reason = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("Reason"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (reason), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason"), -1);
-  gtk_box_append (GTK_BOX (box), reason);
-  g_object_set_data (G_OBJECT (dialog), "reason", reason);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "apply", _("_Save"), NULL);
+  gtk_box_append (GTK_BOX (box), kb_reason_entry_new (ADW_MESSAGE_DIALOG (dialog), FALSE));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");

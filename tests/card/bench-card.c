@@ -24,6 +24,7 @@
 
 #include "kb-bare-watcher.h"
 #include "kb-card-monitor.h"
+#include "kb-bench-figures.h"
 #include "kb-fake-card.h"
 #include "kb-pcscd-harness.h"
 
@@ -97,54 +98,7 @@ wait_both (Seen          *seen,
   return done;
 }
 
-/* ---- Figures ------------------------------------------------------------ */
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static gint64
-percentile (const gint64 *sorted,
-            guint         n,
-            double        p)
-{
-  guint rank = (guint) (p / 100.0 * n + 0.999999);
-
-  return sorted[CLAMP (rank, 1, n) - 1];
-}
-
-typedef struct {
-  gint64 median, p95, p99, max;
-} Figures;
-
-static Figures
-figures (const gint64 *values,
-         guint         n)
-{
-  g_autofree gint64 *sorted = g_memdup2 (values, n * sizeof (gint64));
-  Figures f;
-
-  qsort (sorted, n, sizeof (gint64), compare_gint64);
-  f.median = percentile (sorted, n, 50);
-  f.p95 = percentile (sorted, n, 95);
-  f.p99 = percentile (sorted, n, 99);
-  f.max = sorted[n - 1];
-  return f;
-}
-
-static void
-print_figures (const char *what,
-               Figures     f)
-{
-  g_print ("  %-34s median %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f ms\n", what,
-           f.median / 1000.0, f.p95 / 1000.0, f.p99 / 1000.0, f.max / 1000.0);
-}
+/* ---- KbFigures ------------------------------------------------------------ */
 
 int
 main (int   argc,
@@ -164,7 +118,7 @@ main (int   argc,
   guint n = DEFAULT_REMOVALS;
   Seen seen = { 0 };
   KbBareWatcher *bare;
-  Figures bare_f, monitor_f, thread_f, difference_f;
+  KbFigures bare_f, monitor_f, thread_f, difference_f;
   gint64 p99_difference;
   gboolean strict = g_strcmp0 (g_getenv ("KB_BENCH_STRICT"), "1") == 0;
 
@@ -240,17 +194,17 @@ main (int   argc,
 
   kb_bare_watcher_stop (bare);
 
-  bare_f = figures (bare_latency, n);
-  monitor_f = figures (monitor_latency, n);
-  thread_f = figures (thread_latency, n);
-  difference_f = figures (difference, n);
+  bare_f = kb_figures (bare_latency, n);
+  monitor_f = kb_figures (monitor_latency, n);
+  thread_f = kb_figures (thread_latency, n);
+  difference_f = kb_figures (difference, n);
   p99_difference = monitor_f.p99 - bare_f.p99;
 
   g_print ("card-removal: time from kb_fake_card_remove() to\n");
-  print_figures ("bare watcher saw it", bare_f);
-  print_figures ("monitor's thread saw it", thread_f);
-  print_figures ("card-removed dispatched", monitor_f);
-  print_figures ("monitor minus bare, per removal", difference_f);
+  kb_figures_print ("bare watcher saw it", bare_f);
+  kb_figures_print ("monitor's thread saw it", thread_f);
+  kb_figures_print ("card-removed dispatched", monitor_f);
+  kb_figures_print ("monitor minus bare, per removal", difference_f);
   g_print ("  difference at p99: %.2f ms (target: at most %.0f ms): %s\n",
            p99_difference / 1000.0, TARGET_US / 1000.0,
            p99_difference <= TARGET_US && difference_f.p99 <= TARGET_US ? "met" : "MISSED");

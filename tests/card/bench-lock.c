@@ -35,6 +35,7 @@
 #include "kb-admin.h"
 #include "kb-application.h"
 #include "kb-bare-watcher.h"
+#include "kb-bench-figures.h"
 #include "kb-fake-card.h"
 #include "kb-lock-page.h"
 #include "kb-pcscd-harness.h"
@@ -238,54 +239,7 @@ sign_in (Bench *b)
   return b->unlocked_time - submitted;
 }
 
-/* ---- Figures ------------------------------------------------------------ */
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer c)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) c;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static gint64
-percentile (const gint64 *sorted,
-            guint         n,
-            double        p)
-{
-  guint rank = (guint) (p / 100.0 * n + 0.999999);
-
-  return sorted[CLAMP (rank, 1, n) - 1];
-}
-
-typedef struct {
-  gint64 median, p95, p99, max;
-} Figures;
-
-static Figures
-figures (const gint64 *values,
-         guint         n)
-{
-  g_autofree gint64 *sorted = g_memdup2 (values, n * sizeof (gint64));
-  Figures f;
-
-  qsort (sorted, n, sizeof (gint64), compare_gint64);
-  f.median = percentile (sorted, n, 50);
-  f.p95 = percentile (sorted, n, 95);
-  f.p99 = percentile (sorted, n, 99);
-  f.max = sorted[n - 1];
-  return f;
-}
-
-static void
-print_figures (const char *what,
-               Figures     f)
-{
-  g_print ("  %-38s median %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f ms\n", what,
-           f.median / 1000.0, f.p95 / 1000.0, f.p99 / 1000.0, f.max / 1000.0);
-}
+/* ---- KbFigures ------------------------------------------------------------ */
 
 /* ---- Setting up ------------------------------------------------------------ */
 
@@ -318,8 +272,8 @@ run (Bench      *b,
   g_autofree gint64 *check = g_new0 (gint64, n + 1);
   g_autofree gint64 *check_stall = g_new0 (gint64, n + 1);
   g_autofree gint64 *unlock_stall = g_new0 (gint64, n + 1);
-  Figures bare_f, switch_f, frame_f, difference_f, lock_stall_f;
-  Figures check_f, check_stall_f, unlock_stall_f;
+  KbFigures bare_f, switch_f, frame_f, difference_f, lock_stall_f;
+  KbFigures check_f, check_stall_f, unlock_stall_f;
   gboolean verbose = g_getenv ("KB_BENCH_VERBOSE") != NULL;
   gint64 p99_difference;
   gboolean met;
@@ -393,21 +347,21 @@ run (Bench      *b,
       n_checks++;
     }
 
-  bare_f = figures (bare_latency, n);
-  switch_f = figures (switch_latency, n);
-  frame_f = figures (frame_latency, n);
-  difference_f = figures (difference, n);
-  lock_stall_f = figures (lock_stall, n);
-  check_f = figures (check, n_checks);
-  check_stall_f = figures (check_stall, n_checks);
-  unlock_stall_f = figures (unlock_stall, n_checks);
+  bare_f = kb_figures (bare_latency, n);
+  switch_f = kb_figures (switch_latency, n);
+  frame_f = kb_figures (frame_latency, n);
+  difference_f = kb_figures (difference, n);
+  lock_stall_f = kb_figures (lock_stall, n);
+  check_f = kb_figures (check, n_checks);
+  check_stall_f = kb_figures (check_stall, n_checks);
+  unlock_stall_f = kb_figures (unlock_stall, n_checks);
   p99_difference = frame_f.p99 - bare_f.p99;
 
   g_print ("lock-latency: %u removals, time from kb_fake_card_remove() to\n", n);
-  print_figures ("bare watcher saw it", bare_f);
-  print_figures ("main stack switched to the lock page", switch_f);
-  print_figures ("lock page's first frame painted", frame_f);
-  print_figures ("lock frame minus bare, per removal", difference_f);
+  kb_figures_print ("bare watcher saw it", bare_f);
+  kb_figures_print ("main stack switched to the lock page", switch_f);
+  kb_figures_print ("lock page's first frame painted", frame_f);
+  kb_figures_print ("lock frame minus bare, per removal", difference_f);
   /* Two readings of "adds at most 20 ms at the 99th percentile": the
    * difference of the two p99s, and (stricter) the p99 of the per-removal
    * differences. Both are printed; "met" needs both. */
@@ -416,16 +370,16 @@ run (Bench      *b,
            p99_difference / 1000.0, difference_f.p99 / 1000.0, TARGET_US / 1000.0,
            p99_difference <= TARGET_US && difference_f.p99 <= TARGET_US ? "met" : "MISSED");
   met = p99_difference <= TARGET_US && difference_f.p99 <= TARGET_US;
-  print_figures ("longest stall, switch to lock frame", lock_stall_f);
+  kb_figures_print ("longest stall, switch to lock frame", lock_stall_f);
 
   g_print ("lock-latency: %u sign-ins with the password typed on the lock page\n", n_checks);
-  print_figures ("password check, submit to unlocked", check_f);
-  print_figures ("longest main-loop stall in a check", check_stall_f);
+  kb_figures_print ("password check, submit to unlocked", check_f);
+  kb_figures_print ("longest main-loop stall in a check", check_stall_f);
   g_print ("  longest stall during any check: %.1f ms (target: at most one frame, %.1f ms): %s\n",
            check_stall_f.max / 1000.0, FRAME_US / 1000.0,
            check_stall_f.max <= FRAME_US ? "met" : "MISSED");
   met = met && check_stall_f.max <= FRAME_US;
-  print_figures ("longest stall, result to first frame", unlock_stall_f);
+  kb_figures_print ("longest stall, result to first frame", unlock_stall_f);
 
   return met || g_strcmp0 (g_getenv ("KB_BENCH_STRICT"), "1") != 0 ? 0 : 1;
 }

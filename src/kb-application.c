@@ -25,6 +25,7 @@ struct _KbApplication {
   AdwApplication parent_instance;
 
   char      *database;
+  char      *terminal;
   GSettings *settings;
 };
 
@@ -175,6 +176,8 @@ kb_application_handle_local_options (GApplication *app,
       kb_application_set_database (self, database);
     }
 
+  g_variant_dict_lookup (options, "terminal", "s", &self->terminal);
+
   if (g_variant_dict_contains (options, "verify"))
     return run_verify (kb_application_get_database (self));
 
@@ -294,6 +297,7 @@ kb_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_free (self->database);
+  g_free (self->terminal);
 
   G_OBJECT_CLASS (kb_application_parent_class)->finalize (object);
 }
@@ -317,6 +321,9 @@ kb_application_init (KbApplication *self)
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
     { "database", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Use this database file instead of the default one"), N_("FILE") },
+    { "terminal", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Record use as this terminal (its code in the Terminals register) instead of the "
+         "one set in Preferences"), N_("CODE") },
     { "verify", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Check the journal and every register against it, then exit"), NULL },
     { "seed-demo", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -368,4 +375,23 @@ kb_application_get_settings (KbApplication *self)
   if (self->settings == NULL)
     self->settings = g_settings_new (APP_ID);
   return self->settings;
+}
+
+/**
+ * kb_application_get_terminal:
+ *
+ * Returns: (transfer full): this terminal's code: the one given with
+ *   --terminal, else the terminal-code setting, else the host name
+ */
+char *
+kb_application_get_terminal (KbApplication *self)
+{
+  g_autofree char *code = NULL;
+
+  if (self->terminal != NULL && self->terminal[0] != '\0')
+    return g_strdup (self->terminal);
+  code = g_settings_get_string (kb_application_get_settings (self), "terminal-code");
+  if (code[0] != '\0')
+    return g_steal_pointer (&code);
+  return g_strdup (g_get_host_name ());
 }

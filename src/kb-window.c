@@ -323,7 +323,8 @@ static void
 start_session (KbWindow *self)
 {
   g_autoptr(KbCardMonitor) monitor = kb_card_monitor_new (KB_ACCEPT_VIRTUAL_READER);
-  g_autofree char *terminal = g_settings_get_string (self->settings, "terminal-code");
+  g_autofree char *terminal =
+    kb_application_get_terminal (KB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
 
   self->session = kb_session_new (self->store, monitor, terminal);
   idle_setting_cb (self);
@@ -372,7 +373,7 @@ open_store (KbWindow      *self,
 {
   const char *path = kb_application_get_database (app);
   g_autofree char *default_path = kb_default_database_path ();
-  g_autofree char *terminal = g_settings_get_string (self->settings, "terminal-code");
+  g_autofree char *terminal = kb_application_get_terminal (app);
 
   /* The default folder is ours: keep it private even if it already existed. */
   if (g_strcmp0 (path, default_path) == 0)

@@ -50,6 +50,10 @@ static const KbRegister registers[] = {
   { "card", "cards", N_("IC cards"),
     "SELECT t.id, t.operator_id, t.identity, t.atr, t.has_uid, t.status, t.issued_at,"
     " t.returned_at, t.revoked_at FROM cards t" },
+  { "usage", "usage", N_("terminal usage"),
+    "SELECT t.id, t.terminal_id, t.operator_id, t.division_id, t.task_id, t.cases,"
+    " t.remarks, t.started_at, t.ended_at, t.manual, t.confirmed_by, t.confirmed_at"
+    " FROM usage t" },
 };
 
 const KbRegister *

@@ -122,8 +122,42 @@ static const char kb_schema_v2[] =
   "CREATE TRIGGER cards_no_delete BEFORE DELETE ON cards"
   " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;";
 
+/* Version 3: the terminal usage register. One row per stretch of work on a
+ * terminal: opened when a card session unlocks, closed when it locks, its
+ * task and cases filled in by the operator, confirmed by a supervisor of
+ * the division the operator belonged to then. Times are Unix seconds (UTC).
+ * The remarks are indexed for full-text search (trigram: Japanese has no
+ * spaces between words); the index is kept by kb-usage.c, not by triggers,
+ * since trusted_schema is off and FTS5 may not be used from a trigger. */
+static const char kb_schema_v3[] =
+  "CREATE TABLE usage ("
+  "  id INTEGER PRIMARY KEY,"
+  "  terminal_id INTEGER NOT NULL REFERENCES terminals (id),"
+  "  operator_id INTEGER NOT NULL REFERENCES operators (id),"
+  "  division_id INTEGER NOT NULL REFERENCES divisions (id),"
+  "  task_id INTEGER REFERENCES tasks (id),"
+  "  cases INTEGER CHECK (cases IS NULL OR cases BETWEEN 0 AND 99999),"
+  "  remarks TEXT NOT NULL DEFAULT '',"
+  "  started_at INTEGER NOT NULL,"
+  "  ended_at INTEGER CHECK (ended_at IS NULL OR ended_at >= started_at),"
+  "  manual INTEGER NOT NULL DEFAULT 0 CHECK (manual IN (0, 1)),"
+  "  confirmed_by INTEGER REFERENCES operators (id),"
+  "  confirmed_at INTEGER,"
+  "  CHECK ((confirmed_by IS NULL) = (confirmed_at IS NULL))"
+  ") STRICT;"
+  "CREATE INDEX usage_started ON usage (started_at);"
+  "CREATE INDEX usage_operator ON usage (operator_id, started_at);"
+  "CREATE INDEX usage_division ON usage (division_id, started_at);"
+  "CREATE INDEX usage_terminal ON usage (terminal_id, started_at);"
+  "CREATE INDEX usage_task ON usage (task_id, started_at);"
+  "CREATE INDEX usage_open ON usage (operator_id, terminal_id) WHERE ended_at IS NULL;"
+  "CREATE TRIGGER usage_no_delete BEFORE DELETE ON usage"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE VIRTUAL TABLE usage_text USING fts5 (remarks, tokenize = 'trigram');";
+
 static const char * const kb_schema_migrations[] = {
   NULL,          /* version 0: the empty file */
   kb_schema_v1,
   kb_schema_v2,
+  kb_schema_v3,
 };

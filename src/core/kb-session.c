@@ -24,6 +24,7 @@
 #include "kb-password.h"
 #include "kb-session.h"
 #include "kb-settings.h"
+#include "kb-usage.h"
 
 struct _KbSession {
   GObject parent_instance;
@@ -43,6 +44,7 @@ struct _KbSession {
   gint64          card_id;
   guint64         card_serial;   /* the insertion the current attempt is for */
   char           *lock_reason;
+  char           *usage_error;   /* why this session has no usage entry */
   gint64          locked_time;
   GCancellable   *cancellable;   /* cancelled when the card leaves */
   GCancellable   *life;          /* cancelled when the session goes */
@@ -67,6 +69,7 @@ enum {
 enum {
   LOCKED,
   UNLOCKED,
+  USAGE_CHANGED,
   N_SIGNALS
 };
 
@@ -199,11 +202,16 @@ load_job (KbDb          *db,
           GCancellable  *cancellable,
           GError       **error)
 {
+  g_autoptr(GError) usage_error = NULL;
   GBytes *salt = kb_settings_get_card_salt (db, error);
   Loaded *loaded;
 
   if (salt == NULL)
     return NULL;
+  /* Entries left open by a crash or a power cut end at their operator's
+   * last journaled act. */
+  if (kb_usage_close_abandoned (db, data, &usage_error) == (guint) -1)
+    g_message ("Could not close abandoned usage entries: %s", usage_error->message);
   loaded = g_new0 (Loaded, 1);
   loaded->salt = salt;
   loaded->needs_bootstrap = kb_auth_needs_bootstrap (db, NULL);
@@ -217,9 +225,50 @@ lock_job (KbDb          *db,
           GError       **error)
 {
   Job *job = data;
+  gint64 previous = kb_db_get_actor (db);
+  gboolean ok;
 
-  return kb_auth_journal_lock (db, job->operator_id, job->text, error)
-         ? GINT_TO_POINTER (TRUE) : NULL;
+  /* The usage entry ends with the session, in the same transaction, as
+   * the operator's own act. */
+  if (!kb_db_begin (db, error))
+    return NULL;
+  kb_db_set_actor (db, job->operator_id, NULL);
+  ok = kb_usage_end_sitting (db, job->operator_id, kb_db_get_terminal (db), 0, job->text, error) &&
+       kb_auth_journal_lock (db, job->operator_id, job->text, error);
+  kb_db_set_actor (db, previous, NULL);
+  if (!ok || !kb_db_commit (db, error))
+    {
+      kb_db_rollback (db);
+      return NULL;
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+begin_sitting_job (KbDb          *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  gint64 id = kb_usage_begin_sitting (db, kb_db_get_terminal (db), error);
+
+  return id != 0 ? g_memdup2 (&id, sizeof id) : NULL;
+}
+
+static void
+sitting_begun_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbSession) self = user_data;
+  g_autofree gint64 *id = kb_store_run_finish (KB_STORE (source), result, &error);
+
+  g_free (self->usage_error);
+  self->usage_error = id == NULL ? g_strdup (error->message) : NULL;
+  if (id == NULL)
+    g_message ("No usage entry for this session: %s", error->message);
+  g_signal_emit (self, signals[USAGE_CHANGED], 0);
 }
 
 static void
@@ -244,7 +293,7 @@ journal_lock (KbSession  *self,
 
   job->operator_id = operator_id;
   job->text = g_strdup (reason);
-  kb_store_run_async (self->store, "credential", lock_job, job, job_free, NULL, NULL,
+  kb_store_run_async (self->store, "usage", lock_job, job, job_free, NULL, NULL,
                       journaled_cb, NULL);
 }
 
@@ -327,6 +376,9 @@ unlock (KbSession *self)
   self->last_activity = g_get_monotonic_time ();
   kb_store_set_actor (self->store, kb_operator_get_id (self->op), self->terminal);
   g_hash_table_remove_all (self->field_errors);
+  /* Queued after the actor: the entry is the operator's. */
+  kb_store_run_async (self->store, "usage", begin_sitting_job, NULL, NULL, g_free, NULL,
+                      sitting_begun_cb, g_object_ref (self));
   set_state (self, KB_SESSION_UNLOCKED, NULL);
   stop_idle (self);
   self->idle_source = g_timeout_add_seconds (1, idle_tick, self);
@@ -932,7 +984,7 @@ kb_session_start (KbSession *self)
 {
   g_return_if_fail (KB_IS_SESSION (self));
 
-  kb_store_run_async (self->store, NULL, load_job, NULL, NULL, loaded_free,
+  kb_store_run_async (self->store, NULL, load_job, g_strdup (self->terminal), g_free, loaded_free,
                       self->life, loaded_cb, self);
   kb_card_monitor_start (self->monitor);
 }
@@ -990,6 +1042,7 @@ kb_session_finalize (GObject *object)
   g_clear_pointer (&self->field_errors, g_hash_table_unref);
   g_free (self->terminal);
   g_free (self->message);
+  g_free (self->usage_error);
   g_free (self->lock_reason);
 
   G_OBJECT_CLASS (kb_session_parent_class)->finalize (object);
@@ -1020,6 +1073,15 @@ kb_session_class_init (KbSessionClass *klass)
                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[UNLOCKED] = g_signal_new ("unlocked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KbSession::usage-changed:
+   *
+   * The session's usage entry was opened (or could not be: see
+   * kb_session_get_usage_error()).
+   */
+  signals[USAGE_CHANGED] = g_signal_new ("usage-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
 }
 
 static void
@@ -1151,4 +1213,29 @@ kb_session_get_card_present (KbSession *self)
 {
   return kb_card_monitor_get_state (self->monitor) == KB_CARD_STATE_PRESENT &&
          kb_card_monitor_get_card (self->monitor) != NULL;
+}
+
+/**
+ * kb_session_get_usage_error:
+ *
+ * Returns: (nullable): why the current session records no usage (this
+ *   computer is not a registered terminal), or %NULL
+ */
+const char *
+kb_session_get_usage_error (KbSession *self)
+{
+  g_return_val_if_fail (KB_IS_SESSION (self), NULL);
+  return self->usage_error;
+}
+
+/**
+ * kb_session_get_terminal:
+ *
+ * Returns: this terminal's code, as recorded in the journal
+ */
+const char *
+kb_session_get_terminal (KbSession *self)
+{
+  g_return_val_if_fail (KB_IS_SESSION (self), NULL);
+  return self->terminal;
 }

@@ -128,11 +128,30 @@ run_verify (const char *path)
   return ok ? 0 : 1;
 }
 
+static gint64
+count_usage (KbDb    *db,
+             GError **error)
+{
+  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT count (*) FROM usage", error);
+  gint64 n = -1;
+
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  else
+    kb_db_set_error (db, error, _("Cannot read the usage register"));
+  sqlite3_reset (stmt);
+  return n;
+}
+
 static int
 run_seed_demo (const char *path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KbDb) db = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  gint64 n_usage = 0;
 
   db = kb_db_open (path, KB_DB_OPEN_CREATE, &error);
   if (db == NULL)
@@ -141,8 +160,15 @@ run_seed_demo (const char *path)
       return 2;
     }
 
-  if (!kb_demo_seed (db, &error))
+  /* The office and its two years of use, all or nothing. */
+  now = g_date_time_new_now_local ();
+  if (!kb_db_begin (db, &error) ||
+      !kb_demo_seed (db, &error) ||
+      !kb_demo_seed_usage (db, now, &error) ||
+      (n_usage = count_usage (db, &error)) < 0 ||
+      !kb_db_commit (db, &error))
     {
+      kb_db_rollback (db);
       if (g_error_matches (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED))
         {
           g_print ("%s\n", error->message);
@@ -152,8 +178,9 @@ run_seed_demo (const char *path)
       return 1;
     }
 
-  g_print (_("Added the demo office to %s: 3 divisions, 12 operators, 4 terminals and the "
-             "business tasks.\n"), path);
+  g_print (_("Added the demo office to %s: 3 divisions, 12 operators, 4 terminals, the "
+             "business tasks and %" PRId64 " terminal usage entries of the last two years.\n"),
+           path, n_usage);
   return 0;
 }
 

@@ -119,6 +119,14 @@ open_read_only (const char *path)
   return db;
 }
 
+/* --seed-demo adds the usage register's two years to what kb_demo_seed()
+ * journals: one journal entry per usage entry. */
+static gint64
+demo_entries (KbDb *db)
+{
+  return KB_TEST_DEMO_ENTRIES + kb_test_count (db, "SELECT count (*) FROM usage");
+}
+
 /* --- cases ---------------------------------------------------------------- */
 
 static void
@@ -164,7 +172,55 @@ test_seed_demo (Fixture       *fixture,
                    KB_TEST_DEMO_OPERATORS);
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM cards WHERE status = 'issued'"), ==,
                    KB_TEST_DEMO_OPERATORS);
-  g_assert_cmpint (kb_test_journal_length (db), ==, KB_TEST_DEMO_ENTRIES);
+  g_assert_cmpint (kb_test_journal_length (db), ==, demo_entries (db));
+}
+
+/* Two years of believable use: enough rows for the register page to page
+ * through, entries without a purpose for the sign-in reminder, and the
+ * rules the app keeps (no one confirms their own entry, a supervisor
+ * confirms only their division's, nothing left open). */
+static void
+test_seed_demo_usage (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(KbDb) db = NULL;
+  g_autofree char *intact = NULL;
+
+  if (!have_binary ())
+    return;
+
+  seed (fixture);
+  db = open_read_only (fixture->path);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage"), >, 5000);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage WHERE ended_at IS NULL"), ==, 0);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage"
+                                      " WHERE task_id IS NULL AND confirmed_by IS NULL"), >=, 3);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage u"
+                                      " JOIN operators o ON o.id = u.operator_id"
+                                      " WHERE u.task_id IS NULL AND o.staff_number = 'N1003'"), >=, 1);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage"
+                                      " WHERE confirmed_by = operator_id"), ==, 0);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage u"
+                                      " JOIN operators c ON c.id = u.confirmed_by"
+                                      " WHERE c.division_id != u.division_id"
+                                      " OR (c.roles & 16) = 0"
+                                      " OR u.confirmed_at < u.ended_at"), ==, 0);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage WHERE manual = 1"), >, 0);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage WHERE remarks != ''"), ==,
+                   kb_test_count (db, "SELECT count (*) FROM usage_text"));
+  /* One person at a terminal at a time. */
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM usage a JOIN usage b"
+                                      " ON b.terminal_id = a.terminal_id AND b.id > a.id"
+                                      " AND b.started_at < a.ended_at"
+                                      " AND a.started_at < b.ended_at"), ==, 0);
+  intact = g_strdup_printf ("Journal intact: %" G_GINT64_FORMAT " entries", demo_entries (db));
+  g_clear_pointer (&db, kb_db_close);
+
+  run_with_database (&run, fixture->path, "--verify");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, intact);
+  g_assert_cmpstr (run.err, ==, "");
 }
 
 static void
@@ -192,7 +248,7 @@ test_seed_demo_again (Fixture       *fixture,
   db = open_read_only (fixture->path);
   after = kb_test_register_snapshot (db);
   g_assert_cmpstr (after, ==, before);
-  g_assert_cmpint (kb_test_journal_length (db), ==, KB_TEST_DEMO_ENTRIES);
+  g_assert_cmpint (kb_test_journal_length (db), ==, demo_entries (db));
 }
 
 static void
@@ -204,6 +260,7 @@ test_verify_intact (Fixture       *fixture,
   g_autofree char *hash = NULL;
   g_autofree char *intact = NULL;
   g_autofree char *last = NULL;
+  gint64 n_usage, n_entries;
 
   if (!have_binary ())
     return;
@@ -212,14 +269,16 @@ test_verify_intact (Fixture       *fixture,
   db = open_read_only (fixture->path);
   hash = kb_test_raw_text (kb_db_get_handle (db),
                            "SELECT lower (hex (hash)) FROM journal ORDER BY seq DESC LIMIT 1");
+  n_usage = kb_test_count (db, "SELECT count (*) FROM usage");
+  n_entries = demo_entries (db);
   g_clear_pointer (&db, kb_db_close);
 
   run_with_database (&run, fixture->path, "--verify");
   g_assert_cmpint (run.status, ==, 0);
-  intact = g_strdup_printf ("Journal intact: %d entries, %d register rows checked.",
-                            KB_TEST_DEMO_ENTRIES, KB_TEST_DEMO_ROWS);
+  intact = g_strdup_printf ("Journal intact: %" G_GINT64_FORMAT " entries, %" G_GINT64_FORMAT
+                            " register rows checked.", n_entries, KB_TEST_DEMO_ROWS + n_usage);
   assert_contains (run.out, intact);
-  last = g_strdup_printf ("Last entry: %d, hash %s\n", KB_TEST_DEMO_ENTRIES, hash);
+  last = g_strdup_printf ("Last entry: %" G_GINT64_FORMAT ", hash %s\n", n_entries, hash);
   assert_contains (run.out, last);
   g_assert_null (strstr (run.out, "no anchor"));
   g_assert_cmpstr (run.err, ==, "");
@@ -269,17 +328,18 @@ static const CliTamper cli_tampers[] = {
   { "card", NULL,
     "UPDATE cards SET status = 'revoked' WHERE id = 7",
     "^Register row: .*card.* 7$" },
-  { "truncated", "task.create:7",
+  /* The newest entry, with its row: the demo's last usage entry. */
+  { "truncated", NULL,
     "DROP TRIGGER journal_no_delete;"
-    "DROP TRIGGER tasks_no_delete;"
-    "DELETE FROM journal WHERE seq = {{:seq}};"
-    "DELETE FROM task_divisions WHERE task_id = 7;"
-    "DELETE FROM tasks WHERE id = 7;"
+    "DROP TRIGGER usage_no_delete;"
+    "DELETE FROM usage_text WHERE rowid = {{(SELECT entity_id FROM journal WHERE seq = :last)}};"
+    "DELETE FROM usage WHERE id = {{(SELECT entity_id FROM journal WHERE seq = :last)}};"
+    "DELETE FROM journal WHERE seq = {{:last}};"
     "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal"
     " BEGIN SELECT RAISE (ABORT, 'the journal is append-only'); END;"
-    "CREATE TRIGGER tasks_no_delete BEFORE DELETE ON tasks"
+    "CREATE TRIGGER usage_no_delete BEFORE DELETE ON usage"
     " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;",
-    "^First bad journal entry: {{:seq}}$" },
+    "^First bad journal entry: {{:last}}$" },
   { "schema", NULL,
     "CREATE TABLE notes (body TEXT)",
     "schema" },
@@ -302,12 +362,7 @@ test_verify_tampered (Fixture       *fixture,
   seed (fixture);
   raw = kb_test_raw_open (fixture->path);
   if (ct->target != NULL)
-    {
-      /* The truncation case needs the newest entry. */
-      seq = kb_test_raw_seq (raw, ct->target);
-      if (g_str_equal (ct->name, "truncated"))
-        g_assert_cmpint (seq, ==, kb_test_raw_count (raw, "SELECT max (seq) FROM journal"));
-    }
+    seq = kb_test_raw_seq (raw, ct->target);
   sql = kb_test_expand (raw, ct->sql, seq);
   says = kb_test_expand (raw, ct->says, seq);
   kb_test_raw_exec (raw, sql);
@@ -403,6 +458,7 @@ main (int   argc,
   ADD ("/cli/version", test_version, NULL);
   ADD ("/cli/seed-demo", test_seed_demo, NULL);
   ADD ("/cli/seed-demo-again", test_seed_demo_again, NULL);
+  ADD ("/cli/seed-demo/usage", test_seed_demo_usage, NULL);
   ADD ("/cli/verify/intact", test_verify_intact, NULL);
   ADD ("/cli/verify/without-anchor", test_verify_without_anchor, NULL);
 

@@ -86,6 +86,9 @@ gboolean    kb_admin_require_role    (KbDb         *db,
 
 gboolean    kb_demo_seed             (KbDb         *db,
                                       GError      **error);
+gboolean    kb_demo_seed_usage       (KbDb         *db,
+                                      GDateTime    *until,
+                                      GError      **error);
 void        kb_demo_card_uid         (const char   *staff_number,
                                       guint8        uid[7]);
 

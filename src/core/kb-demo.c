@@ -16,6 +16,7 @@
 
 #include "kb-admin.h"
 #include "kb-auth.h"
+#include "kb-canon.h"
 #include "kb-crypto.h"
 #include "kb-password.h"
 #include "kb-error.h"
@@ -200,4 +201,716 @@ kb_demo_seed (KbDb    *db,
 failed:
   kb_db_rollback (db);
   return FALSE;
+}
+
+/* --- two years of terminal usage ------------------------------------------ */
+
+/* Who sits at which terminal, and how often (relative weights): the
+ * Municipalities Division's clerks at JK-01 and JK-02, the Health and
+ * Welfare Policy Division's at JK-03, the Information Policy Division now
+ * and then at the spare JK-04. Supervisors use the terminals less. The
+ * other staff (the auditor N2003) never do. */
+static const struct {
+  const char *staff;
+  int group;        /* the terminals' group, see demo_terminal_groups */
+  int weight;
+} demo_users[] = {
+  { "N1001", 0, 1 },
+  { "N1002", 0, 2 },
+  { "N1003", 0, 6 },
+  { "N1004", 0, 6 },
+  { "N1005", 0, 5 },
+  { "N2001", 2, 1 },
+  { "N2002", 2, 4 },
+  { "N3001", 1, 1 },
+  { "N3002", 1, 6 },
+  { "N3003", 1, 6 },
+  { "N3004", 1, 4 },
+};
+
+/* The group of each of demo_terminals. */
+static const int demo_terminal_groups[] = { 0, 0, 1, 2 };
+
+/* Whoever shows the demo signs in as N1003 first: the reminder of
+ * entries without a purpose must have something to show. */
+#define DEMO_FORGETFUL_STAFF "N1003"
+
+static const char * const demo_remarks[] = {
+  "窓口対応",
+  "電話照会あり",
+  "旅券申請 %d件は翌日処理",
+  "本人確認書類の不備あり、再来庁を依頼",
+  "市町村からの照会に回答",
+  "郵送請求分",
+  "至急案件",
+  "前日分の続き",
+  "開示請求 %d件受付",
+  "担当者不在のため一部保留",
+  "システム応答遅延のため一時中断",
+  "住所変更の経緯確認に時間を要した",
+  "照会元への回答は翌日",
+  "新任職員の操作指導を兼ねる",
+};
+
+static const char * const demo_manual_reasons[] = {
+  "端末障害のため紙で記録",
+  "ICカードリーダー故障のため紙で記録",
+  "カードの読み取り不良のため紙で記録",
+};
+
+#define DEMO_DAY_START   (9 * 3600)    /* the office opens */
+#define DEMO_DAY_END     (17 * 3600)
+#define DEMO_LUNCH_START (12 * 3600)
+#define DEMO_LUNCH_END   (13 * 3600)
+#define DEMO_DAY         (24 * 3600)
+
+typedef struct {
+  gint64 id;
+  gint64 division_id;
+  int group;
+  int weight;
+  gboolean supervisor;
+  gint64 free_at;                 /* seconds after 9:00 of the current day */
+} DemoUser;
+
+typedef struct {
+  GDate date;
+  gint64 nine;                    /* 9:00 that day, Unix time */
+} DemoDay;
+
+typedef struct {
+  int terminal;                   /* index into demo_terminals */
+  int user;                       /* index into demo_users */
+  gint64 task_id;                 /* 0: purpose missing */
+  int cases;                      /* -1: none */
+  const char *remarks;            /* (nullable) */
+  gint64 started_at;
+  gint64 ended_at;
+  gboolean manual;
+  const char *reason;             /* manual entries */
+  int confirmer;                  /* index into demo_users, -1 for none */
+  gint64 confirmed_at;
+  gboolean ends_sitting;
+} DemoUsage;
+
+typedef struct {
+  GRand *rand;
+  DemoUser users[G_N_ELEMENTS (demo_users)];
+  gint64 terminal_ids[G_N_ELEMENTS (demo_terminals)];
+  GHashTable *tasks;              /* division id → GArray of task ids */
+  GArray *days;                   /* DemoDay: the office's working days */
+  GArray *rows;                   /* DemoUsage */
+  GStringChunk *strings;
+  gint64 until;
+} DemoUsageGen;
+
+/* Japan's national holidays that fall on a fixed date or a fixed Monday,
+ * and the equinoxes by the usual approximation (good for 1980–2099). */
+static gboolean
+is_national_holiday (const GDate *date)
+{
+  int y = g_date_get_year (date);
+  int m = g_date_get_month (date);
+  int d = g_date_get_day (date);
+  gboolean monday = g_date_get_weekday (date) == G_DATE_MONDAY;
+  int nth_week = (d - 1) / 7 + 1;
+  int spring = (int) (20.8431 + 0.242194 * (y - 1980)) - (y - 1980) / 4;
+  int autumn = (int) (23.2488 + 0.242194 * (y - 1980)) - (y - 1980) / 4;
+
+  switch (m)
+    {
+    case 1:
+      return d == 1 || (monday && nth_week == 2);
+    case 2:
+      return d == 11 || d == 23;
+    case 3:
+      return d == spring;
+    case 4:
+      return d == 29;
+    case 5:
+      return d >= 3 && d <= 5;
+    case 7:
+      return monday && nth_week == 3;
+    case 8:
+      return d == 11;
+    case 9:
+      return d == autumn || (monday && nth_week == 3);
+    case 10:
+      return monday && nth_week == 2;
+    case 11:
+      return d == 3 || d == 23;
+    default:
+      return FALSE;
+    }
+}
+
+/* Weekends, national holidays, substitute holidays (the first weekday
+ * after a holiday that fell on a Sunday) and the year-end closing,
+ * 29 December to 3 January. */
+static gboolean
+is_office_day (const GDate *date)
+{
+  GDateWeekday weekday = g_date_get_weekday (date);
+  int m = g_date_get_month (date);
+  int d = g_date_get_day (date);
+  GDate before = *date;
+
+  if (weekday == G_DATE_SATURDAY || weekday == G_DATE_SUNDAY)
+    return FALSE;
+  if ((m == 12 && d >= 29) || (m == 1 && d <= 3))
+    return FALSE;
+  if (is_national_holiday (date))
+    return FALSE;
+
+  for (;;)
+    {
+      g_date_subtract_days (&before, 1);
+      if (!is_national_holiday (&before))
+        return TRUE;
+      if (g_date_get_weekday (&before) == G_DATE_SUNDAY)
+        return FALSE;
+    }
+}
+
+static gboolean
+demo_usage_lookup (KbDb         *db,
+                   DemoUsageGen *gen,
+                   GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    {
+      DemoUser *user = &gen->users[i];
+
+      stmt = kb_db_prepare (db, "SELECT id, division_id, roles FROM operators"
+                                " WHERE staff_number = ?1 AND active = 1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, demo_users[i].staff, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          user->id = sqlite3_column_int64 (stmt, 0);
+          user->division_id = sqlite3_column_int64 (stmt, 1);
+          user->supervisor = (sqlite3_column_int (stmt, 2) & KB_ROLE_SUPERVISOR) != 0;
+        }
+      sqlite3_reset (stmt);
+      user->group = demo_users[i].group;
+      user->weight = demo_users[i].weight;
+      if (user->id == 0)
+        goto missing;
+
+      if (!g_hash_table_contains (gen->tasks, &user->division_id))
+        {
+          GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+          stmt = kb_db_prepare (db, "SELECT d.task_id FROM task_divisions d"
+                                    " JOIN tasks t ON t.id = d.task_id"
+                                    " WHERE d.division_id = ?1 AND t.active = 1"
+                                    " ORDER BY d.task_id", error);
+          if (stmt == NULL)
+            {
+              g_array_unref (ids);
+              return FALSE;
+            }
+          sqlite3_bind_int64 (stmt, 1, user->division_id);
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            {
+              gint64 id = sqlite3_column_int64 (stmt, 0);
+              g_array_append_val (ids, id);
+            }
+          sqlite3_reset (stmt);
+          g_hash_table_insert (gen->tasks, &user->division_id, ids);
+          if (ids->len == 0)
+            goto missing;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_terminals); i++)
+    {
+      stmt = kb_db_prepare (db, "SELECT id FROM terminals WHERE code = ?1 AND active = 1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, demo_terminals[i].code, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        gen->terminal_ids[i] = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      if (gen->terminal_ids[i] == 0)
+        goto missing;
+    }
+  return TRUE;
+
+missing:
+  g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_NOT_FOUND,
+               _("The demo office is incomplete; its terminal usage cannot be added"));
+  return FALSE;
+}
+
+/* A user of @group free at @at, by weight; -1 if everyone is busy. */
+static int
+pick_user (DemoUsageGen *gen,
+           int           group,
+           gint64        at)
+{
+  int total = 0;
+  int r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    if (gen->users[i].group == group && gen->users[i].free_at <= at)
+      total += gen->users[i].weight;
+  if (total == 0)
+    return -1;
+
+  r = g_rand_int_range (gen->rand, 0, total);
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    if (gen->users[i].group == group && gen->users[i].free_at <= at)
+      {
+        if (r < gen->users[i].weight)
+          return (int) i;
+        r -= gen->users[i].weight;
+      }
+  g_return_val_if_reached (-1);
+}
+
+/* Mostly small numbers, now and then a busy morning. */
+static int
+pick_cases (GRand *rand)
+{
+  double u = g_rand_double (rand);
+
+  return MIN (40, (int) (41 * u * u * u));
+}
+
+static const char *
+pick_remarks (DemoUsageGen *gen)
+{
+  const char *remarks;
+
+  if (g_rand_double (gen->rand) >= 0.1)
+    return NULL;
+  remarks = demo_remarks[g_rand_int_range (gen->rand, 0, G_N_ELEMENTS (demo_remarks))];
+  if (strstr (remarks, "%d") != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* The format strings are ours, from the table above. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      text = g_strdup_printf (remarks, g_rand_int_range (gen->rand, 2, 8));
+#pragma GCC diagnostic pop
+      return g_string_chunk_insert_const (gen->strings, text);
+    }
+  return remarks;
+}
+
+/* A supervisor of the same division, never the operator themself, usually
+ * a working day or three later; the last fortnight is partly still open. */
+static void
+pick_confirmation (DemoUsageGen *gen,
+                   int           user,
+                   guint         day,
+                   gint64        ended_at,
+                   int          *confirmer,
+                   gint64       *confirmed_at)
+{
+  int candidates[G_N_ELEMENTS (demo_users)];
+  int n = 0;
+  double r = g_rand_double (gen->rand);
+  guint delay = r < 0.45 ? 1 : r < 0.75 ? 2 : r < 0.9 ? 3 : g_rand_int_range (gen->rand, 4, 9);
+  gint64 at;
+
+  *confirmer = -1;
+  *confirmed_at = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    if (gen->users[i].supervisor && (int) i != user &&
+        gen->users[i].division_id == gen->users[user].division_id)
+      candidates[n++] = (int) i;
+
+  if (n == 0 || day + delay >= gen->days->len)
+    return;
+  at = g_array_index (gen->days, DemoDay, day + delay).nine +
+       g_rand_int_range (gen->rand, 0, DEMO_DAY_END - DEMO_DAY_START);
+  if (at > gen->until)
+    return;
+  if (gen->until - ended_at < 14 * DEMO_DAY && g_rand_double (gen->rand) < 0.35)
+    return;
+
+  *confirmer = candidates[g_rand_int_range (gen->rand, 0, n)];
+  *confirmed_at = at;
+}
+
+/* One sitting: @user at @terminal from @start for @duration seconds
+ * (relative to 9:00 of @day), one to three tasks one after the other. */
+static void
+add_sitting (DemoUsageGen *gen,
+             guint         day,
+             int           terminal,
+             int           user,
+             gint64        start,
+             gint64        duration,
+             const char   *manual_reason)
+{
+  GArray *tasks = g_hash_table_lookup (gen->tasks, &gen->users[user].division_id);
+  gint64 nine = g_array_index (gen->days, DemoDay, day).nine;
+  gint64 bounds[4];
+  gint64 task_ids[3];
+  double r = g_rand_double (gen->rand);
+  guint k = r < 0.6 ? 1 : r < 0.9 ? 2 : 3;
+  int confirmer;
+  gint64 confirmed_at;
+
+  k = MIN (k, tasks->len);
+  bounds[0] = nine + start;
+  bounds[k] = nine + start + duration;
+  for (guint i = 1; i < k; i++)
+    {
+      gint64 part = duration / k;
+
+      bounds[i] = bounds[0] + part * i + g_rand_int_range (gen->rand, -part / 4, part / 4 + 1);
+    }
+  /* Paper has minutes, a card session has seconds. */
+  if (manual_reason != NULL)
+    for (guint i = 0; i <= k; i++)
+      bounds[i] -= (bounds[i] - nine) % 60;
+
+  /* Different tasks: a change of task is what splits a sitting. */
+  for (guint i = 0; i < k; i++)
+    {
+      gboolean again;
+
+      do
+        {
+          task_ids[i] = g_array_index (tasks, gint64, g_rand_int_range (gen->rand, 0, tasks->len));
+          again = FALSE;
+          for (guint j = 0; j < i; j++)
+            again |= task_ids[j] == task_ids[i];
+        }
+      while (again);
+    }
+
+  pick_confirmation (gen, user, day, bounds[k], &confirmer, &confirmed_at);
+
+  for (guint i = 0; i < k; i++)
+    {
+      DemoUsage row = {
+        .terminal = terminal,
+        .user = user,
+        .task_id = task_ids[i],
+        .cases = pick_cases (gen->rand),
+        .remarks = pick_remarks (gen),
+        .started_at = bounds[i],
+        .ended_at = bounds[i + 1],
+        .manual = manual_reason != NULL,
+        .reason = manual_reason,
+        .confirmer = confirmer,
+        .confirmed_at = confirmed_at,
+        .ends_sitting = i == k - 1,
+      };
+
+      g_array_append_val (gen->rows, row);
+    }
+}
+
+static void
+add_day (DemoUsageGen *gen,
+         guint         day)
+{
+  gint64 nine = g_array_index (gen->days, DemoDay, day).nine;
+  gint64 free_at[G_N_ELEMENTS (demo_terminals)];
+  gboolean open[G_N_ELEMENTS (demo_terminals)];
+  const char *outage[G_N_ELEMENTS (demo_terminals)];
+  int spare_sittings = 1 + (g_rand_double (gen->rand) < 0.3);
+
+  for (guint t = 0; t < G_N_ELEMENTS (demo_terminals); t++)
+    {
+      gboolean spare = demo_terminal_groups[t] == 2;
+
+      open[t] = !spare || g_rand_double (gen->rand) < 0.08;
+      free_at[t] = g_rand_int_range (gen->rand, 0, spare ? 6 * 3600 : 40 * 60);
+      /* Now and then the card reader is down for the day: paper it is. */
+      outage[t] = g_rand_double (gen->rand) < 0.004 ? demo_manual_reasons[g_rand_int_range (gen->rand, 0, 2)]
+                                                     : NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    gen->users[i].free_at = 0;
+
+  /* Always the terminal that is free first, so that each operator's
+   * sittings come in order and never overlap. */
+  for (;;)
+    {
+      int t = -1;
+      gint64 start, duration, end;
+      double u;
+      int user;
+
+      for (guint i = 0; i < G_N_ELEMENTS (demo_terminals); i++)
+        if (open[i] && (t < 0 || free_at[i] < free_at[t]))
+          t = (int) i;
+      if (t < 0)
+        break;
+
+      start = free_at[t] + g_rand_int_range (gen->rand, 0, 60);
+      if (start >= DEMO_LUNCH_START - DEMO_DAY_START && start < DEMO_LUNCH_END - DEMO_DAY_START &&
+          g_rand_double (gen->rand) < 0.85)
+        start = DEMO_LUNCH_END - DEMO_DAY_START + g_rand_int_range (gen->rand, 0, 15 * 60);
+      u = g_rand_double (gen->rand);
+      duration = (gint64) ((10 + 80 * u * u) * 60) + g_rand_int_range (gen->rand, 0, 60);
+      end = MIN (start + duration, DEMO_DAY_END - DEMO_DAY_START);
+      if (end - start < 10 * 60 || nine + end > gen->until)
+        {
+          open[t] = FALSE;
+          continue;
+        }
+
+      user = pick_user (gen, demo_terminal_groups[t], start);
+      if (user < 0)
+        {
+          free_at[t] = start + 5 * 60;
+          continue;
+        }
+
+      add_sitting (gen, day, t, user, start, end - start,
+                   outage[t] != NULL ? outage[t]
+                   : g_rand_double (gen->rand) < 0.003 ? demo_manual_reasons[2]
+                   : NULL);
+      gen->users[user].free_at = end;
+      u = g_rand_double (gen->rand);
+      free_at[t] = end + (gint64) ((2 + 70 * u * u) * 60);
+      if (demo_terminal_groups[t] == 2 && --spare_sittings == 0)
+        open[t] = FALSE;
+    }
+}
+
+static int
+compare_usage (gconstpointer a,
+               gconstpointer b)
+{
+  const DemoUsage *x = a;
+  const DemoUsage *y = b;
+
+  if (x->started_at != y->started_at)
+    return x->started_at < y->started_at ? -1 : 1;
+  return x->terminal - y->terminal;
+}
+
+/* Three to five sittings of the last month that ended without a task
+ * (the operator left before choosing one), one of them N1003's. */
+static void
+add_purpose_missing (DemoUsageGen *gen)
+{
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (guint));
+  int n_more = g_rand_int_range (gen->rand, 2, 5);
+  int forgetful = -1;
+  guint chosen = G_MAXUINT;
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    if (g_str_equal (demo_users[i].staff, DEMO_FORGETFUL_STAFF))
+      forgetful = (int) i;
+
+  for (guint i = 0; i < gen->rows->len; i++)
+    {
+      DemoUsage *row = &g_array_index (gen->rows, DemoUsage, i);
+
+      if (row->ended_at > gen->until - 30 * DEMO_DAY && !row->manual && row->ends_sitting)
+        {
+          if (row->user == forgetful)
+            chosen = i;   /* the newest */
+          else
+            g_array_append_val (candidates, i);
+        }
+    }
+
+  for (int n = 0; n <= n_more && (n == 0 || candidates->len > 0); n++)
+    {
+      DemoUsage *row;
+
+      if (n > 0)
+        {
+          guint pick = g_rand_int_range (gen->rand, 0, candidates->len);
+
+          chosen = g_array_index (candidates, guint, pick);
+          g_array_remove_index_fast (candidates, pick);
+        }
+      if (chosen == G_MAXUINT)
+        continue;
+      row = &g_array_index (gen->rows, DemoUsage, chosen);
+      row->task_id = 0;
+      row->cases = -1;
+      row->remarks = NULL;
+      row->confirmer = -1;
+      row->confirmed_at = 0;
+    }
+}
+
+static gboolean
+demo_usage_write (KbDb         *db,
+                  DemoUsageGen *gen,
+                  GError      **error)
+{
+  for (guint i = 0; i < gen->rows->len; i++)
+    {
+      const DemoUsage *row = &g_array_index (gen->rows, DemoUsage, i);
+      const DemoUser *user = &gen->users[row->user];
+      g_autofree char *detail = NULL;
+      sqlite3_stmt *stmt;
+      gint64 id;
+
+      stmt = kb_db_prepare (db, "INSERT INTO usage (terminal_id, operator_id, division_id, task_id,"
+                                " cases, remarks, started_at, ended_at, manual, confirmed_by,"
+                                " confirmed_at)"
+                                " VALUES (?1, ?2, ?3, nullif (?4, 0), ?5, ?6, ?7, ?8, ?9,"
+                                " nullif (?10, 0), nullif (?11, 0))", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, gen->terminal_ids[row->terminal]);
+      sqlite3_bind_int64 (stmt, 2, user->id);
+      sqlite3_bind_int64 (stmt, 3, user->division_id);
+      sqlite3_bind_int64 (stmt, 4, row->task_id);
+      if (row->cases >= 0)
+        sqlite3_bind_int (stmt, 5, row->cases);
+      else
+        sqlite3_bind_null (stmt, 5);
+      sqlite3_bind_text (stmt, 6, row->remarks != NULL ? row->remarks : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 7, row->started_at);
+      sqlite3_bind_int64 (stmt, 8, row->ended_at);
+      sqlite3_bind_int (stmt, 9, row->manual);
+      sqlite3_bind_int64 (stmt, 10, row->confirmer >= 0 ? gen->users[row->confirmer].id : 0);
+      sqlite3_bind_int64 (stmt, 11, row->confirmed_at);
+      if (!kb_db_step_done (db, stmt, error))
+        return FALSE;
+      id = sqlite3_last_insert_rowid (kb_db_get_handle (db));
+
+      if (row->remarks != NULL)
+        {
+          stmt = kb_db_prepare (db, "INSERT INTO usage_text (rowid, remarks) VALUES (?1, ?2)",
+                                error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, id);
+          sqlite3_bind_text (stmt, 2, row->remarks, -1, SQLITE_STATIC);
+          if (!kb_db_step_done (db, stmt, error))
+            return FALSE;
+        }
+
+      if (row->manual)
+        {
+          g_autoptr(GString) buf = g_string_new (NULL);
+          KbCanon canon;
+
+          kb_canon_init (&canon, buf);
+          kb_canon_add_string (&canon, "reason", row->reason);
+          kb_canon_finish (&canon);
+          detail = g_string_free (g_steal_pointer (&buf), FALSE);
+        }
+
+      /* One entry per row, written as by the operator at that terminal:
+       * its state is the row's final state, which is what the verifier
+       * compares. */
+      kb_db_set_actor (db, user->id, demo_terminals[row->terminal].code);
+      if (!kb_journal_record (db, row->manual ? "usage.manual" : "usage.open", "usage", id,
+                              detail, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * kb_demo_seed_usage:
+ * @until: the end of the demo's history, usually now
+ *
+ * Fills the usage register of the demo office (kb_demo_seed()) with two
+ * years of believable use up to @until: working days only, sittings of
+ * the usual clerks at their division's terminals, confirmations by their
+ * supervisors, a few paper entries and, in the last month, a few entries
+ * without a purpose. The same @until date gives the same entries. One
+ * transaction; refused when the register already has entries.
+ */
+gboolean
+kb_demo_seed_usage (KbDb       *db,
+                    GDateTime  *until,
+                    GError    **error)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *terminal = NULL;
+  DemoUsageGen gen = { 0 };
+  GDate day, last;
+  gint64 actor;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int y, m, d;
+  int n_rows;
+
+  g_return_val_if_fail (until != NULL, FALSE);
+
+  stmt = kb_db_prepare (db, "SELECT count (*) FROM usage", error);
+  if (stmt == NULL)
+    return FALSE;
+  n_rows = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : -1;
+  sqlite3_reset (stmt);
+  if (n_rows != 0)
+    {
+      g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
+                   _("The usage register already has entries; the demo’s are only added to "
+                     "an empty register. Nothing was changed."));
+      return FALSE;
+    }
+
+  gen.rand = g_rand_new_with_seed (20260401);
+  gen.tasks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                     (GDestroyNotify) g_array_unref);
+  gen.days = g_array_new (FALSE, FALSE, sizeof (DemoDay));
+  gen.rows = g_array_sized_new (FALSE, FALSE, sizeof (DemoUsage), 20000);
+  gen.strings = g_string_chunk_new (1024);
+  gen.until = g_date_time_to_unix (until);
+
+  if (!demo_usage_lookup (db, &gen, error))
+    goto out;
+
+  /* The working days from two years back to a fortnight after @until
+   * (confirmations are looked up a few working days ahead). */
+  tz = g_date_time_get_timezone (until);
+  g_time_zone_ref (tz);
+  g_date_time_get_ymd (until, &y, &m, &d);
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, d, m, y);
+  last = day;
+  g_date_add_days (&last, 14);
+  g_date_subtract_years (&day, 2);
+  for (; g_date_compare (&day, &last) <= 0; g_date_add_days (&day, 1))
+    if (is_office_day (&day))
+      {
+        g_autoptr(GDateTime) nine =
+          g_date_time_new (tz, g_date_get_year (&day), g_date_get_month (&day),
+                           g_date_get_day (&day), DEMO_DAY_START / 3600, 0, 0);
+        DemoDay work = { day, g_date_time_to_unix (nine) };
+
+        g_array_append_val (gen.days, work);
+      }
+
+  for (guint i = 0; i < gen.days->len; i++)
+    if (g_array_index (gen.days, DemoDay, i).nine <= gen.until)
+      add_day (&gen, i);
+  g_array_sort (gen.rows, compare_usage);
+  add_purpose_missing (&gen);
+
+  actor = kb_db_get_actor (db);
+  terminal = g_strdup (kb_db_get_terminal (db));
+  if (!kb_db_begin (db, error))
+    goto out;
+  if (!demo_usage_write (db, &gen, error))
+    {
+      kb_db_rollback (db);
+      kb_db_set_actor (db, actor, terminal);
+      goto out;
+    }
+  kb_db_set_actor (db, actor, terminal);
+  ok = kb_db_commit (db, error);
+
+out:
+  g_rand_free (gen.rand);
+  g_hash_table_unref (gen.tasks);
+  g_array_unref (gen.days);
+  g_array_unref (gen.rows);
+  g_string_chunk_free (gen.strings);
+  return ok;
 }

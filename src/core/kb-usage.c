@@ -718,6 +718,34 @@ kb_usage_purpose_missing (KbDb    *db,
                       operator_id, NULL, 0, error);
 }
 
+/* Whether entry @id was closed by kb_usage_next_task(): 1 yes, 0 no,
+ * -1 with @error set. */
+static int
+closed_for_next_task (KbDb    *db,
+                      gint64   id,
+                      GError **error)
+{
+  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT json_extract (detail, '$.reason') = 'next-task'"
+                                          " FROM journal WHERE entity = 'usage' AND entity_id = ?1"
+                                          " AND kind = 'usage.close' ORDER BY seq DESC LIMIT 1",
+                                      error);
+  int rc, found = 0;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    found = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      kb_db_set_error (db, error, _("Cannot read the usage register"));
+      return -1;
+    }
+  return found;
+}
+
 /**
  * kb_usage_sitting:
  *
@@ -757,8 +785,20 @@ kb_usage_sitting (KbDb        *db,
   while (first > 0)
     {
       KbUsageEntry *prev = g_ptr_array_index (all, first - 1);
+      int next_task;
 
       if (kb_usage_entry_get_ended_at (prev) != next_start)
+        break;
+      /* Ending in the second the next began is not enough: a lock and an
+       * unlock within a second, or an entry closed as "not-closed" by this
+       * sitting's start, end another sitting there. */
+      next_task = closed_for_next_task (db, kb_usage_entry_get_id (prev), error);
+      if (next_task < 0)
+        {
+          g_ptr_array_unref (sitting);
+          return NULL;
+        }
+      if (!next_task)
         break;
       first--;
       next_start = kb_usage_entry_get_started_at (prev);
@@ -934,19 +974,23 @@ is_officer (KbRoles roles)
                    KB_ROLE_SECURITY_OFFICER)) != 0;
 }
 
+/* @active_only: FALSE to find a retired terminal too, so that what was
+ * opened there before it was retired can still be closed. */
 static gint64
 terminal_by_code (KbDb        *db,
                   const char  *code,
+                  gboolean     active_only,
                   GError     **error)
 {
-  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT id FROM terminals WHERE code = ?1 AND active = 1",
-                                      error);
+  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT id FROM terminals WHERE code = ?1"
+                                          " AND (active = 1 OR ?2 = 0)", error);
   gint64 id = 0;
   int rc;
 
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, code != NULL ? code : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, active_only);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
@@ -1069,7 +1113,7 @@ kb_usage_begin_sitting (KbDb        *db,
     return 0;
   if (!kb_db_begin (db, error))
     return 0;
-  terminal_id = terminal_by_code (db, terminal_code, error);
+  terminal_id = terminal_by_code (db, terminal_code, TRUE, error);
   if (terminal_id <= 0)
     goto failed;
 
@@ -1112,7 +1156,7 @@ kb_usage_end_sitting (KbDb        *db,
 
   if (!kb_db_begin (db, error))
     return FALSE;
-  terminal_id = terminal_by_code (db, terminal_code, &local_error);
+  terminal_id = terminal_by_code (db, terminal_code, FALSE, &local_error);
   if (terminal_id == 0)
     {
       /* Not a registered terminal: nothing was opened here. */
@@ -1184,7 +1228,7 @@ kb_usage_close_abandoned (KbDb        *db,
 
   if (!kb_db_begin (db, error))
     return (guint) -1;
-  terminal_id = terminal_by_code (db, terminal_code, &local_error);
+  terminal_id = terminal_by_code (db, terminal_code, FALSE, &local_error);
   if (terminal_id == 0)
     {
       kb_db_rollback (db);
@@ -1390,7 +1434,8 @@ kb_usage_parse_cases (const char  *text,
     }
   if (*p == '+')
     p++;
-  if (*p == '\0')
+  /* A digit first: "," alone is not zero. */
+  if (!g_ascii_isdigit (*p))
     goto not_a_number;
   for (; *p != '\0'; p++)
     {

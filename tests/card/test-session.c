@@ -58,6 +58,8 @@ typedef struct {
   GArray         *states;        /* every KbSessionState notified, in order */
   GPtrArray      *lock_reasons;  /* the "locked" signals */
   guint           n_unlocked;    /* the "unlocked" signals */
+  guint           n_usage_changed; /* the "usage-changed" signals */
+  const char     *terminal;      /* NULL: TERMINAL */
   GPtrArray      *fakes;
   gint64          mark;          /* the journal's head when the test began */
   gboolean        skipped;
@@ -143,6 +145,20 @@ unlocked_cb (KbSession *session,
   f->n_unlocked++;
 }
 
+static void
+usage_changed_cb (KbSession *session,
+                  Fixture   *f)
+{
+  f->n_usage_changed++;
+}
+
+static gboolean
+usage_changed (Fixture       *f,
+               gconstpointer  data)
+{
+  return f->n_usage_changed >= GPOINTER_TO_UINT (data);
+}
+
 static gboolean
 store_opened (Fixture       *f,
               gconstpointer  data)
@@ -193,8 +209,10 @@ start_session (Fixture *f)
   g_assert_true (wait_for (f, store_opened, &opened, TIMEOUT_MS));
 
   f->monitor = kb_card_monitor_new (TRUE);
-  f->session = kb_session_new (f->store, f->monitor, TERMINAL);
+  f->session = kb_session_new (f->store, f->monitor,
+                               f->terminal != NULL ? f->terminal : TERMINAL);
   g_signal_connect (f->session, "notify::state", G_CALLBACK (state_cb), f);
+  g_signal_connect (f->session, "usage-changed", G_CALLBACK (usage_changed_cb), f);
   g_signal_connect (f->session, "locked", G_CALLBACK (locked_cb), f);
   g_signal_connect (f->session, "unlocked", G_CALLBACK (unlocked_cb), f);
   kb_session_start (f->session);
@@ -668,9 +686,13 @@ test_unlock (Fixture       *f,
   g_assert_true (kb_session_has_role (f->session, KB_ROLE_OPERATOR));
   g_assert_false (kb_session_has_role (f->session, KB_ROLE_SECURITY_OFFICER));
 
+  /* The sign-in, then the usage entry it opens (queued after it). */
+  g_assert_true (wait_for (f, usage_changed, GUINT_TO_POINTER (1), TIMEOUT_MS));
   entries = wait_journal (f, "session.unlock");
-  g_assert_cmpuint (entries->len, ==, 1);
-  entry = find_entry (entries, "session.unlock");
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpstr (((Entry *) g_ptr_array_index (entries, 1))->kind, ==, "usage.open");
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (entry->kind, ==, "session.unlock");
   g_assert_cmpstr (entry->entity, ==, "credential");
   g_assert_cmpint (entry->entity_id, ==, operator_id (f, "N1003"));
   card = g_strdup_printf ("%" G_GINT64_FORMAT, card_id (f, "N1003"));
@@ -1179,6 +1201,103 @@ test_late_password (Fixture       *f,
   g_cond_clear (&gate.cond);
 }
 
+/* --- the usage register ------------------------------------------------------- */
+
+static gint64
+open_usage (Fixture    *f,
+            const char *staff)
+{
+  return query_int (f, "SELECT count (*) FROM usage u JOIN operators o ON o.id = u.operator_id"
+                       " JOIN terminals t ON t.id = u.terminal_id"
+                       " WHERE o.staff_number = ?1 AND t.code = 'JK-01' AND u.ended_at IS NULL",
+                    staff);
+}
+
+/* Unlocking at a registered terminal opens the operator's usage entry
+ * there; the card leaving closes it, in the lock's transaction. */
+static void
+test_usage_sitting (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *sql = NULL;
+  KbFakeCard *fake;
+  Entry *open, *close, *lock;
+  gint64 op, id;
+
+  if (f->skipped)
+    return;
+
+  op = operator_id (f, "N1003");
+  fake = sign_in (f, "N1003");
+  g_assert_true (wait_for (f, usage_changed, GUINT_TO_POINTER (1), TIMEOUT_MS));
+  g_assert_null (kb_session_get_usage_error (f->session));
+
+  g_assert_cmpint (open_usage (f, "N1003"), ==, 1);
+  id = query_int (f, "SELECT max (id) FROM usage", NULL);
+  g_assert_cmpint (query_int (f, "SELECT operator_id FROM usage WHERE id = (SELECT max (id)"
+                                 " FROM usage)", NULL), ==, op);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM usage", NULL), ==, 1);
+  entries = journal_since_mark (f);
+  g_assert_cmpuint (count_kind (entries, "usage.open"), ==, 1);
+  open = find_entry (entries, "usage.open");
+  g_assert_cmpstr (open->entity, ==, "usage");
+  g_assert_cmpint (open->entity_id, ==, id);
+  g_assert_cmpint (open->seq, >, find_entry (entries, "session.unlock")->seq);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  kb_fake_card_remove (fake);
+  wait_state (f, KB_SESSION_INSERT_CARD);
+  entries = wait_journal (f, "usage.close");
+  close = find_entry (entries, "usage.close");
+  g_assert_cmpint (close->entity_id, ==, id);
+  assert_detail_keys (close, "reason", NULL);
+  g_assert_cmpstr (detail (close, "reason"), ==, "card-removed");
+  g_assert_cmpuint (count_kind (entries, "usage.close"), ==, 1);
+  /* Closed as part of the lock, just before it is journaled. */
+  lock = find_entry (entries, "session.lock");
+  g_assert_cmpint (lock->seq, ==, close->seq + 1);
+
+  g_assert_cmpint (open_usage (f, "N1003"), ==, 0);
+  sql = g_strdup_printf ("SELECT count (*) FROM usage WHERE id = %" G_GINT64_FORMAT
+                         " AND ended_at IS NOT NULL AND ended_at >= started_at", id);
+  g_assert_cmpint (query_int (f, sql, NULL), ==, 1);
+}
+
+/* At a terminal the register does not know, the session works but says
+ * why nothing is recorded, and nothing is. */
+static void
+test_usage_unregistered_terminal (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  KbFakeCard *fake;
+
+  if (f->skipped)
+    return;
+
+  stop_session (f);
+  f->terminal = "JK-99";
+  f->n_usage_changed = 0;
+  start_session (f);
+  g_array_set_size (f->states, 0);
+  f->mark = journal_head (f);
+
+  fake = sign_in (f, "N1003");
+  g_assert_true (wait_for (f, usage_changed, GUINT_TO_POINTER (1), TIMEOUT_MS));
+  g_assert_nonnull (kb_session_get_usage_error (f->session));
+  g_assert_nonnull (strstr (kb_session_get_usage_error (f->session), "JK-99"));
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM usage", NULL), ==, 0);
+
+  kb_fake_card_remove (fake);
+  wait_state (f, KB_SESSION_INSERT_CARD);
+  entries = wait_journal (f, "session.lock");
+  g_assert_cmpuint (count_kind (entries, "session.unlock"), ==, 1);
+  g_assert_cmpuint (count_kind (entries, "usage.open"), ==, 0);
+  g_assert_cmpuint (count_kind (entries, "usage.close"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM usage", NULL), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1220,6 +1339,10 @@ main (int   argc,
   g_test_add ("/session/swap", Fixture, NULL, fixture_setup, test_swap, fixture_teardown);
   g_test_add ("/session/late-password", Fixture, NULL,
               fixture_setup, test_late_password, fixture_teardown);
+  g_test_add ("/session/usage/sitting", Fixture, NULL,
+              fixture_setup, test_usage_sitting, fixture_teardown);
+  g_test_add ("/session/usage/unregistered-terminal", Fixture, NULL,
+              fixture_setup, test_usage_unregistered_terminal, fixture_teardown);
 
   status = g_test_run ();
 

@@ -422,3 +422,11 @@ kb_application_get_terminal (KbApplication *self)
     return g_steal_pointer (&code);
   return g_strdup (g_get_host_name ());
 }
+
+void
+kb_application_set_terminal (KbApplication *self,
+                             const char    *code)
+{
+  g_free (self->terminal);
+  self->terminal = g_strdup (code);
+}

@@ -21,6 +21,8 @@ void           kb_application_set_database     (KbApplication *self,
                                                 const char    *path);
 GSettings     *kb_application_get_settings     (KbApplication *self);
 char          *kb_application_get_terminal     (KbApplication *self);
+void           kb_application_set_terminal     (KbApplication *self,
+                                                const char    *code);
 char          *kb_default_database_path        (void);
 
 G_END_DECLS

@@ -17,7 +17,9 @@
 #include "kb-lock-page.h"
 #include "kb-reason-entry.h"
 #include "kb-session.h"
+#include "kb-sitting-page.h"
 #include "kb-store-jobs.h"
+#include "kb-usage-page.h"
 #include "kb-window.h"
 
 struct _KbWindow {
@@ -45,6 +47,7 @@ struct _KbWindow {
   GtkWidget       *add_button;
   GtkToggleButton *search_button;
   GtkStack        *page_stack;
+  KbStore         *reader;
 
   GBinding        *search_binding;   /* owned by the page and the button */
 };
@@ -57,6 +60,8 @@ static const struct {
   const char *title;
   const char *icon;
 } pages[] = {
+  { "sitting", N_("This Sitting"), "document-edit-symbolic" },
+  { "usage", N_("Terminal Usage"), "x-office-spreadsheet-symbolic" },
   { "operator", N_("Operators"), "system-users-symbolic" },
   { "division", N_("Divisions"), "network-workgroup-symbolic" },
   { "terminal", N_("Terminals"), "computer-symbolic" },
@@ -164,6 +169,8 @@ sidebar_header_func (GtkListBoxRow *row,
   const char *name = g_object_get_data (G_OBJECT (row), "page");
 
   if (before == NULL)
+    gtk_list_box_row_set_header (row, section_header_new (_("Registers")));
+  else if (g_str_equal (name, "operator"))
     gtk_list_box_row_set_header (row, section_header_new (_("Administration")));
   else if (g_str_equal (name, "journal"))
     gtk_list_box_row_set_header (row, section_header_new (_("Evidence")));
@@ -180,6 +187,10 @@ build_pages (KbWindow *self)
 
       if (g_str_equal (pages[i].name, "journal"))
         page = kb_journal_page_new (self->store);
+      else if (g_str_equal (pages[i].name, "sitting"))
+        page = kb_sitting_page_new (self->store, self->reader, self->session);
+      else if (g_str_equal (pages[i].name, "usage"))
+        page = kb_usage_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "card"))
         page = kb_cards_page_new (self->store, self->session);
       else
@@ -341,6 +352,19 @@ start_session (KbWindow *self)
 }
 
 static void
+reader_opened_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Its jobs report the same error to the pages that asked. */
+  if (!kb_store_open_finish (KB_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Cannot open the reader connection: %s", error->message);
+}
+
+static void
 store_opened_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -362,6 +386,10 @@ store_opened_cb (GObject      *source,
       return;
     }
 
+  /* The second, read-only connection for the usage register's long
+   * reads; queued first, so its jobs wait for it. */
+  self->reader = kb_store_new_reader (kb_store_get_path (self->store));
+  kb_store_open_async (self->reader, FALSE, self->cancellable, reader_opened_cb, NULL);
   start_session (self);
   build_pages (self);
   session_state_cb (self);
@@ -664,6 +692,9 @@ kb_window_finalize (GObject *object)
   if (self->store != NULL)
     kb_store_close (self->store);
   g_clear_object (&self->store);
+  if (self->reader != NULL)
+    kb_store_close (self->reader);
+  g_clear_object (&self->reader);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
 
@@ -773,6 +804,17 @@ KbStore *
 kb_window_get_store (KbWindow *self)
 {
   return self->store;
+}
+
+/**
+ * kb_window_get_reader:
+ *
+ * Returns: (transfer none) (nullable): the read-only connection
+ */
+KbStore *
+kb_window_get_reader (KbWindow *self)
+{
+  return self->reader;
 }
 
 void

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KbWindow, kb_window, KB, WINDOW, AdwApplicationWindow)
 
 KbWindow   *kb_window_new            (KbApplication *app);
+KbStore    *kb_window_get_reader     (KbWindow      *self);
 KbStore    *kb_window_get_store      (KbWindow      *self);
 void        kb_window_show_page      (KbWindow      *self,
                                       const char    *name);

@@ -25,6 +25,9 @@
 #include "kb-pcscd-harness.h"
 #include "kb-record-dialog.h"
 #include "kb-session.h"
+#include "kb-sitting-page.h"
+#include "kb-usage-actions.h"
+#include "kb-usage-page.h"
 #include "kb-window.h"
 
 #define SCREENSHOT_PORT 0x8C95
@@ -68,6 +71,13 @@ main (int   argc,
   g_autofree char *fill = NULL;
   g_autofree char *card = NULL;
   g_autofree char *password = NULL;
+  g_autofree char *terminal = NULL;
+  g_autofree char *record = NULL;
+  g_autofree char *show = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *pdf = NULL;
+  gboolean remove_card = FALSE;
+  gboolean confirm = FALSE;
   g_autoptr(KbPcscdHarness) harness = NULL;
   g_autoptr(KbFakeCard) fake = NULL;
   gboolean no_pcscd = FALSE;
@@ -92,6 +102,15 @@ main (int   argc,
     { "card", 0, 0, G_OPTION_ARG_STRING, &card, "Insert this demo operator's card", "STAFF" },
     { "password", 0, 0, G_OPTION_ARG_STRING, &password, "Sign in with this password", "TEXT" },
     { "no-pcscd", 0, 0, G_OPTION_ARG_NONE, &no_pcscd, "Do not start a private pcscd", NULL },
+    { "terminal", 0, 0, G_OPTION_ARG_STRING, &terminal, "This terminal's code", "CODE" },
+    { "record", 0, 0, G_OPTION_ARG_STRING, &record,
+      "On the sitting page: task,cases,remarks[;task,cases,remarks…], each a task of its own", "SPEC" },
+    { "show", 0, 0, G_OPTION_ARG_STRING, &show,
+      "On the usage page: all, unconfirmed, confirmed, purpose-missing, manual", "STATUS" },
+    { "confirm", 0, 0, G_OPTION_ARG_NONE, &confirm, "On the usage page: select all and confirm", NULL },
+    { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Export the usage page's rows", "FILE" },
+    { "print-pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Print this month of the terminal as PDF", "FILE" },
+    { "remove-card", 0, 0, G_OPTION_ARG_NONE, &remove_card, "Take the card out after the screenshot", NULL },
     { NULL }
   };
 
@@ -116,6 +135,8 @@ main (int   argc,
 
   app = kb_application_new ();
   kb_application_set_database (app, database);
+  if (terminal != NULL)
+    kb_application_set_terminal (app, terminal);
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     {
       g_printerr ("%s\n", error->message);
@@ -157,9 +178,68 @@ main (int   argc,
         }
     }
 
+  if (record != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (record, ";", -1);
+      KbSittingPage *sitting = KB_SITTING_PAGE (kb_window_get_page_widget (window, "sitting"));
+
+      kb_window_show_page (window, "sitting");
+      spin (500);
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          g_auto(GStrv) f = g_strsplit (parts[i], ",", 3);
+
+          if (g_strv_length (f) < 3)
+            continue;
+          kb_sitting_page_record (sitting, atoi (f[0]), f[1], f[2], parts[i + 1] != NULL);
+          spin (1200);
+        }
+    }
+
   if (page != NULL)
     kb_window_show_page (window, page);
   spin (500);
+
+  if (page != NULL && g_str_equal (page, "usage"))
+    {
+      KbUsagePage *usage = KB_USAGE_PAGE (kb_window_get_page_widget (window, "usage"));
+      static const char * const shows[] = { "all", "open", "purpose-missing", "unconfirmed",
+                                            "confirmed", "manual", NULL };
+
+      for (guint i = 0; show != NULL && shows[i] != NULL; i++)
+        if (g_str_equal (show, shows[i]))
+          kb_usage_page_show (usage, i);
+      spin (800);
+      if (confirm)
+        {
+          GtkSelectionModel *selection =
+            gtk_column_view_get_model (kb_usage_page_get_view (usage));
+
+          gtk_selection_model_select_all (selection);
+          kb_usage_page_confirm_selected (usage);
+          spin (1500);
+        }
+      if (csv != NULL)
+        {
+          KbUsageModel *model = kb_usage_page_get_model (usage);
+
+          kb_usage_export_to (GTK_WINDOW (window), kb_window_get_reader (window),
+                              kb_usage_model_get_viewer (model), kb_usage_model_get_filter (model),
+                              csv);
+          spin (1500);
+        }
+      if (pdf != NULL)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          KbUsageModel *model = kb_usage_page_get_model (usage);
+
+          kb_usage_print_fetch_and_run (GTK_WINDOW (window), kb_window_get_reader (window),
+                                        kb_usage_model_get_viewer (model), 1,
+                                        g_date_time_get_year (now), g_date_time_get_month (now),
+                                        pdf);
+          spin (2500);
+        }
+    }
 
   if (select >= 0 && page != NULL &&
       KB_IS_ADMIN_PAGE (kb_window_get_page_widget (window, page)))
@@ -206,6 +286,12 @@ main (int   argc,
         return 1;
       }
   }
+
+  if (remove_card && fake != NULL)
+    {
+      kb_fake_card_remove (fake);
+      spin (2500);
+    }
 
   return 0;
 }

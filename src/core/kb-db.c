@@ -486,7 +486,7 @@ kb_db_open (const char     *path,
         return NULL;
       is_empty = TRUE;
     }
-  else if (!inspect_existing (path, &is_empty, error))
+  else if (!(flags & KB_DB_OPEN_TRUSTED) && !inspect_existing (path, &is_empty, error))
     return NULL;
 
   if (is_empty && (flags & KB_DB_OPEN_READ_ONLY))

@@ -22,6 +22,7 @@ typedef enum {
   KB_DB_OPEN_DEFAULT   = 0,
   KB_DB_OPEN_CREATE    = 1 << 0,
   KB_DB_OPEN_READ_ONLY = 1 << 1,
+  KB_DB_OPEN_TRUSTED   = 1 << 2,   /* already inspected by this process */
 } KbDbOpenFlags;
 
 /* A KbDb is a single SQLite connection. It is not thread-safe: one thread

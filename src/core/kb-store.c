@@ -27,6 +27,7 @@ struct _KbStore {
   GThread      *thread;
   GAsyncQueue  *jobs;
   GMainContext *context;   /* where "changed" is emitted */
+  gboolean      reader;    /* a second, read-only connection */
 
   /* Owned by the worker thread once it runs. */
   KbDb         *db;
@@ -136,7 +137,8 @@ worker (gpointer user_data)
         case JOB_OPEN:
           g_clear_pointer (&self->db, kb_db_close);
           self->db = kb_db_open (self->path,
-                                 job->create ? KB_DB_OPEN_CREATE : KB_DB_OPEN_DEFAULT,
+                                 self->reader ? KB_DB_OPEN_READ_ONLY | KB_DB_OPEN_TRUSTED
+                                 : job->create ? KB_DB_OPEN_CREATE : KB_DB_OPEN_DEFAULT,
                                  &error);
           if (self->db != NULL)
             g_task_return_boolean (job->task, TRUE);
@@ -246,6 +248,24 @@ kb_store_new (const char *path)
   KbStore *self = g_object_new (KB_TYPE_STORE, NULL);
 
   self->path = g_strdup (path);
+  return self;
+}
+
+/**
+ * kb_store_new_reader:
+ * @path: a database file that a #KbStore of this process has opened
+ *
+ * A second connection, read-only, on its own thread: long reads (the
+ * usage register's pages and totals, exports) run there, so that they
+ * never hold up the writes of the card session. SQLite's WAL lets it read
+ * while the other connection writes. The file is not inspected again.
+ */
+KbStore *
+kb_store_new_reader (const char *path)
+{
+  KbStore *self = kb_store_new (path);
+
+  self->reader = TRUE;
   return self;
 }
 

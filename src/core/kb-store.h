@@ -31,6 +31,7 @@ typedef gpointer (*KbStoreFunc) (KbDb          *db,
                                  GError       **error);
 
 KbStore    *kb_store_new          (const char          *path);
+KbStore    *kb_store_new_reader   (const char          *path);
 const char *kb_store_get_path     (KbStore             *self);
 void        kb_store_set_actor    (KbStore             *self,
                                    gint64               operator_id,

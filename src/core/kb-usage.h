@@ -116,6 +116,8 @@ void           kb_usage_filter_free  (KbUsageFilter       *filter);
 gboolean       kb_usage_filter_equal (const KbUsageFilter *a,
                                       const KbUsageFilter *b);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KbUsageFilter, kb_usage_filter_free)
+
 typedef struct {
   gint64 n_entries;
   gint64 n_cases;

@@ -436,6 +436,28 @@ append_order (GString             *sql,
     g_string_append_printf (sql, " ORDER BY u.started_at %s, u.id %s", dir, dir);
 }
 
+/* The join the order needs, for a query on usage alone. */
+static const char *
+order_join (const KbUsageFilter *filter)
+{
+  switch (filter->sort)
+    {
+    case KB_USAGE_SORT_TERMINAL:
+      return " JOIN terminals t ON t.id = u.terminal_id";
+    case KB_USAGE_SORT_OPERATOR:
+      return " JOIN operators o ON o.id = u.operator_id";
+    case KB_USAGE_SORT_DIVISION:
+      return " JOIN divisions d ON d.id = u.division_id";
+    case KB_USAGE_SORT_TASK:
+      return " LEFT JOIN tasks k ON k.id = u.task_id";
+    case KB_USAGE_SORT_START:
+    case KB_USAGE_SORT_CASES:
+    case KB_USAGE_SORT_CONFIRMED:
+    default:
+      return "";
+    }
+}
+
 /* Prepares a one-off statement (filters make too many shapes to cache). */
 static sqlite3_stmt *
 prepare_with (KbDb       *db,
@@ -572,10 +594,23 @@ kb_usage_fetch (KbDb                *db,
                 GError             **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *tail = g_strdup_printf (" LIMIT %u OFFSET %u", limit, offset);
-  sqlite3_stmt *stmt = prepare_select (db, viewer_id, filter, tail, error);
+  g_autoptr(GString) sql = g_string_new ("SELECT " ENTRY_COLUMNS ENTRY_JOINS
+                                         " WHERE u.id IN (SELECT u.id FROM usage u");
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
   int rc;
 
+  /* The page is chosen on usage alone (and the table its order needs),
+   * the names are joined for its rows only: joining them for every row
+   * skipped made a page 500,000 rows down take a quarter of a second
+   * (bench-usage). The foreign keys make the joins drop no row. */
+  g_string_append (sql, order_join (filter));
+  if (!build_where (db, viewer_id, filter, sql, params, error))
+    return NULL;
+  append_order (sql, filter);
+  g_string_append_printf (sql, " LIMIT %u OFFSET %u)", limit, offset);
+  append_order (sql, filter);
+  stmt = prepare_with (db, sql->str, params, error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -66,6 +66,7 @@ struct _KbUsagePage {
   GtkLabel          *error_label;
   GtkWidget         *confirm_button;
   GtkWidget         *manual_button;
+  GtkColumnViewColumn *division_column;
 
   gint64             viewer_id;
   gboolean           stale;
@@ -500,6 +501,7 @@ update_totals (KbUsagePage *self)
       g_string_append_printf (text, _("%'" G_GINT64_FORMAT " from paper"), t->n_manual);
     }
   gtk_label_set_label (self->totals, text->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->totals), text->str);
 }
 
 static void
@@ -651,6 +653,7 @@ session_changed_cb (KbUsagePage *self)
   gtk_widget_set_visible (self->confirm_button, supervisor);
   gtk_widget_set_visible (GTK_WIDGET (self->operator.dropdown), supervisor || all);
   gtk_widget_set_visible (GTK_WIDGET (self->division.dropdown), all);
+  gtk_column_view_column_set_visible (self->division_column, all);
 
   choice_load (self, &self->terminal);
   if (supervisor || all)
@@ -835,19 +838,19 @@ static const struct {
   const char *title;
   KbCellText text;
   int sort;              /* KbUsageSort, or -1 */
-  gboolean expand;
+  int width;             /* fixed width in pixels, -1 to share the rest */
 } columns[] = {
-  { N_("Date"), (KbCellText) cell_date, KB_USAGE_SORT_START, FALSE },
-  { N_("Start"), (KbCellText) cell_start, -1, FALSE },
-  { N_("End"), (KbCellText) cell_end, -1, FALSE },
-  { N_("Terminal"), (KbCellText) cell_terminal, KB_USAGE_SORT_TERMINAL, FALSE },
-  { N_("Operator"), (KbCellText) cell_operator, KB_USAGE_SORT_OPERATOR, FALSE },
-  { N_("Division"), (KbCellText) cell_division, KB_USAGE_SORT_DIVISION, FALSE },
-  { N_("Business Task"), (KbCellText) cell_task, KB_USAGE_SORT_TASK, TRUE },
-  { N_("Cases"), (KbCellText) cell_cases, KB_USAGE_SORT_CASES, FALSE },
-  { N_("Remarks"), (KbCellText) cell_remarks, -1, TRUE },
-  { N_("Status"), (KbCellText) cell_status, -1, FALSE },
-  { N_("Confirmed By"), (KbCellText) cell_confirmed, KB_USAGE_SORT_CONFIRMED, FALSE },
+  { N_("Date"), (KbCellText) cell_date, KB_USAGE_SORT_START, 150 },
+  { N_("Start"), (KbCellText) cell_start, -1, 58 },
+  { N_("End"), (KbCellText) cell_end, -1, 58 },
+  { N_("Terminal"), (KbCellText) cell_terminal, KB_USAGE_SORT_TERMINAL, 72 },
+  { N_("Operator"), (KbCellText) cell_operator, KB_USAGE_SORT_OPERATOR, 112 },
+  { N_("Division"), (KbCellText) cell_division, KB_USAGE_SORT_DIVISION, 112 },
+  { N_("Business Task"), (KbCellText) cell_task, KB_USAGE_SORT_TASK, -1 },
+  { N_("Cases"), (KbCellText) cell_cases, KB_USAGE_SORT_CASES, 58 },
+  { N_("Remarks"), (KbCellText) cell_remarks, -1, -1 },
+  { N_("Status"), (KbCellText) cell_status, -1, 104 },
+  { N_("Confirmed By"), (KbCellText) cell_confirmed, KB_USAGE_SORT_CONFIRMED, 160 },
 };
 
 static GtkWidget *
@@ -941,12 +944,22 @@ build (KbUsagePage *self)
       GtkColumnViewColumn *column = gtk_column_view_column_new (_(columns[i].title), factory);
 
       gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_column_set_expand (column, columns[i].expand);
+      /* Fixed widths: a paged model cannot measure rows it has not read,
+       * and the columns must not jump as pages arrive. */
+      if (columns[i].width > 0)
+        gtk_column_view_column_set_fixed_width (column, columns[i].width);
+      else
+        {
+          gtk_column_view_column_set_fixed_width (column, 150);
+          gtk_column_view_column_set_expand (column, TRUE);
+        }
       if (columns[i].sort >= 0)
         gtk_column_view_column_set_sorter (column, probe_sorter_new (columns[i].sort));
       gtk_column_view_append_column (self->column_view, column);
       if (i == 0)
         first = column;
+      if (columns[i].sort == KB_USAGE_SORT_DIVISION)
+        self->division_column = column;
       g_object_unref (column);
     }
   gtk_column_view_sort_by_column (self->column_view, first, GTK_SORT_DESCENDING);

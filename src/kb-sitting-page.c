@@ -682,3 +682,15 @@ kb_sitting_page_get_busy (KbSittingPage *self)
 {
   return self->busy;
 }
+
+/**
+ * kb_sitting_page_get_missing:
+ *
+ * Returns: (transfer none) (element-type KbUsageEntry) (nullable): the
+ *   signed-in operator's earlier entries without a purpose, as listed
+ */
+GPtrArray *
+kb_sitting_page_get_missing (KbSittingPage *self)
+{
+  return self->sitting != NULL ? self->sitting->missing : NULL;
+}

@@ -27,5 +27,6 @@ void          kb_sitting_page_record   (KbSittingPage *self,
                                         gboolean       then_next);
 KbUsageEntry *kb_sitting_page_get_open (KbSittingPage *self);
 gboolean      kb_sitting_page_get_busy (KbSittingPage *self);
+GPtrArray    *kb_sitting_page_get_missing (KbSittingPage *self);
 
 G_END_DECLS

@@ -537,12 +537,13 @@ build (KbUsageDialog *self)
   /* What the operator adds. */
   if (manual)
     {
-      g_autofree char *date = e != NULL ? kb_usage_format_date (kb_usage_entry_get_started_at (e)) : NULL;
+      /* What the date field parses, not the translated display format. */
+      g_autoptr(GDateTime) day = e != NULL ? g_date_time_new_from_unix_local (kb_usage_entry_get_started_at (e))
+                                           : NULL;
+      g_autofree char *date = day != NULL ? g_date_time_format (day, "%Y-%m-%d") : NULL;
       g_autofree char *from = e != NULL ? kb_usage_format_time (kb_usage_entry_get_started_at (e)) : NULL;
       g_autofree char *to = e != NULL ? kb_usage_format_time (kb_usage_entry_get_ended_at (e)) : NULL;
 
-      if (date != NULL)
-        date[10] = '\0';    /* "2026-11-26 (Thu)" → "2026-11-26" */
       self->date = entry_new (date, "2026-11-26", 12);
       self->start = entry_new (from, "09:30", 6);
       self->end = entry_new (to, "10:15", 6);
@@ -693,4 +694,18 @@ gboolean
 kb_usage_dialog_get_busy (KbUsageDialog *self)
 {
   return self->busy;
+}
+
+/**
+ * kb_usage_dialog_get_ready:
+ *
+ * Returns: whether the choices the form needs (terminals and operators
+ *   for an entry from paper, and the business tasks) have arrived
+ */
+gboolean
+kb_usage_dialog_get_ready (KbUsageDialog *self)
+{
+  if (self->task_ids == NULL)
+    return FALSE;
+  return self->entry != NULL || (self->terminal_ids != NULL && self->operator_ids != NULL);
 }

@@ -30,5 +30,6 @@ void        kb_usage_dialog_set_task  (KbUsageDialog *self,
 const char *kb_usage_dialog_get_error (KbUsageDialog *self,
                                        const char    *field);
 gboolean    kb_usage_dialog_get_busy  (KbUsageDialog *self);
+gboolean    kb_usage_dialog_get_ready (KbUsageDialog *self);
 
 G_END_DECLS

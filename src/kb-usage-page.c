@@ -600,7 +600,10 @@ choice_init (Choice     *choice,
 {
   choice->entity = entity;
   choice->names = gtk_string_list_new (NULL);
-  choice->dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (choice->names), NULL));
+  /* The drop-down takes a reference of its own: the page keeps one to
+   * fill the list. */
+  choice->dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (choice->names)),
+                                                       NULL));
   gtk_drop_down_set_enable_search (choice->dropdown, TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (choice->dropdown), tooltip);
   {
@@ -633,7 +636,9 @@ session_changed_cb (KbUsagePage *self)
   if (viewer == self->viewer_id)
     return;
 
-  /* Locked, or someone else: nothing of the last person's view stays. */
+  /* Locked, or someone else: nothing of the last person's view stays.
+   * Resetting the filters below must not query for the last person. */
+  self->viewer_id = 0;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -809,13 +814,27 @@ row_activated_cb (KbUsagePage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-manual_clicked_cb (KbUsagePage *self)
+/**
+ * kb_usage_page_open_manual:
+ *
+ * Opens the form for an entry from the paper register ("From Paper…").
+ *
+ * Returns: (transfer none): the dialog
+ */
+GtkWidget *
+kb_usage_page_open_manual (KbUsagePage *self)
 {
   GtkWidget *dialog = kb_usage_dialog_new (self->store, self->reader, self->session, NULL);
 
   gtk_window_set_transient_for (GTK_WINDOW (dialog), page_window (self));
   gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+manual_clicked_cb (KbUsagePage *self)
+{
+  kb_usage_page_open_manual (self);
 }
 
 static void
@@ -934,7 +953,9 @@ build (KbUsagePage *self)
 
   /* The table. */
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
-  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (self->selection)));
+  /* Both take ownership of their model; the page keeps its own references. */
+  self->column_view =
+    GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
   gtk_column_view_set_show_column_separators (self->column_view, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -954,7 +975,11 @@ build (KbUsagePage *self)
           gtk_column_view_column_set_expand (column, TRUE);
         }
       if (columns[i].sort >= 0)
-        gtk_column_view_column_set_sorter (column, probe_sorter_new (columns[i].sort));
+        {
+          g_autoptr(GtkSorter) sorter = probe_sorter_new (columns[i].sort);
+
+          gtk_column_view_column_set_sorter (column, sorter);   /* takes a reference */
+        }
       gtk_column_view_append_column (self->column_view, column);
       if (i == 0)
         first = column;
@@ -1021,6 +1046,11 @@ kb_usage_page_dispose (GObject *object)
 {
   KbUsagePage *self = KB_USAGE_PAGE (object);
 
+  /* Removing the columns as the view goes changes its sorter, after the
+   * filter widgets are gone: no query from a page being destroyed. */
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_column_view_get_sorter (self->column_view),
+                                          sorter_changed_cb, self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);

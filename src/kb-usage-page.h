@@ -27,6 +27,7 @@ void           kb_usage_page_show        (KbUsagePage *self,
 void           kb_usage_page_set_search  (KbUsagePage *self,
                                           const char  *text);
 void           kb_usage_page_confirm_selected (KbUsagePage *self);
+GtkWidget     *kb_usage_page_open_manual (KbUsagePage *self);
 
 char          *kb_usage_format_date      (gint64       unix_time);
 char          *kb_usage_format_time      (gint64       unix_time);

@@ -23,6 +23,9 @@
 #include "kb-pcscd-harness.h"
 #include "kb-record-dialog.h"
 #include "kb-session.h"
+#include "kb-sitting-page.h"
+#include "kb-usage-dialog.h"
+#include "kb-usage-page.h"
 #include "kb-window.h"
 
 /* The UI tests sign in for real: a private pcscd with the virtual reader,
@@ -174,9 +177,11 @@ remove_card (Fixture *f)
   kb_fake_card_remove (f->card);
 }
 
+/* A window on a fresh demo office (kb_demo_seed only: no usage yet), at
+ * @terminal if not %NULL, waiting for a card. */
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+open_window (Fixture    *f,
+             const char *terminal)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KbDb) db = NULL;
@@ -196,6 +201,8 @@ fixture_setup (Fixture       *f,
 
   f->app = kb_application_new ();
   kb_application_set_database (f->app, f->path);
+  if (terminal != NULL)
+    kb_application_set_terminal (f->app, terminal);
   {
     /* GtkApplication keeps its D-Bus objects exported for the life of the
      * process, so each test's application gets its own id. */
@@ -210,10 +217,27 @@ fixture_setup (Fixture       *f,
   f->window = kb_window_new (f->app);
   gtk_window_present (GTK_WINDOW (f->window));
   wait_state (f->window, KB_SESSION_INSERT_CARD);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  open_window (f, NULL);
 
   /* The security officer of the demo office. */
   sign_in (f, "N1001");
   g_assert_true (wait_for (window_ready, f));
+  /* The window opens on the sitting page; these tests use the registers. */
+  kb_window_show_page (f->window, "operator");
+}
+
+/* At the demo terminal JK-01, nobody signed in yet. */
+static void
+usage_setup (Fixture       *f,
+             gconstpointer  data)
+{
+  open_window (f, "JK-01");
 }
 
 static void
@@ -430,6 +454,12 @@ test_verify (Fixture       *f,
                                    "Intact"));
 }
 
+static gboolean
+window_has_session (gpointer data)
+{
+  return kb_window_get_session (KB_WINDOW (data)) != NULL;
+}
+
 static void
 test_window_size (Fixture       *f,
                   gconstpointer  data)
@@ -450,6 +480,10 @@ test_window_size (Fixture       *f,
     g_assert_cmpint (w, ==, 900);
     g_assert_cmpint (h, ==, 650);
   }
+  /* Let it open its database before the teardown destroys it: a window
+   * destroyed while its store opens crashes in store_opened_cb
+   * (kb_application_get_terminal of a window without an application). */
+  g_assert_true (wait_for (window_has_session, f->window));
 }
 
 static const char *
@@ -729,6 +763,491 @@ test_first_start (void)
   remove_tree (dir);
 }
 
+/* --- the terminal usage register ------------------------------------------ */
+
+/* The tests read the database as a second process would: a read-only
+ * connection beside the window's. */
+static KbDb *
+open_db_read_only (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  KbDb *db = kb_db_open (f->path, KB_DB_OPEN_READ_ONLY | KB_DB_OPEN_TRUSTED, &error);
+
+  g_assert_no_error (error);
+  return db;
+}
+
+static gint64
+query_int (KbDb       *db,
+           const char *sql,
+           const char *arg)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (kb_db_get_handle (db), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  if (arg != NULL)
+    sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static gint64
+staff_id (KbDb       *db,
+          const char *staff)
+{
+  gint64 id = query_int (db, "SELECT id FROM operators WHERE staff_number = ?1", staff);
+
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+typedef struct {
+  gint64 id;
+  gint64 task_id;
+  int cases;             /* -1 for none */
+  char remarks[64];
+  gboolean closed;
+  gint64 confirmed_by;   /* 0 for nobody */
+} UsageRow;
+
+/* One operator's entries at one terminal, oldest first. */
+static GArray *
+usage_rows (KbDb       *db,
+            const char *staff,
+            const char *terminal)
+{
+  GArray *rows = g_array_new (FALSE, TRUE, sizeof (UsageRow));
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (kb_db_get_handle (db),
+                                       "SELECT u.id, coalesce (u.task_id, 0),"
+                                       " coalesce (u.cases, -1), u.remarks,"
+                                       " u.ended_at IS NOT NULL, coalesce (u.confirmed_by, 0)"
+                                       " FROM usage u"
+                                       " JOIN operators o ON o.id = u.operator_id"
+                                       " JOIN terminals t ON t.id = u.terminal_id"
+                                       " WHERE o.staff_number = ?1 AND t.code = ?2"
+                                       " ORDER BY u.id",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, staff, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, terminal, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      UsageRow row = { 0 };
+
+      row.id = sqlite3_column_int64 (stmt, 0);
+      row.task_id = sqlite3_column_int64 (stmt, 1);
+      row.cases = sqlite3_column_int (stmt, 2);
+      g_strlcpy (row.remarks, (const char *) sqlite3_column_text (stmt, 3), sizeof row.remarks);
+      row.closed = sqlite3_column_int (stmt, 4);
+      row.confirmed_by = sqlite3_column_int64 (stmt, 5);
+      g_array_append_val (rows, row);
+    }
+  sqlite3_finalize (stmt);
+  return rows;
+}
+
+typedef struct {
+  KbDb *db;
+  const char *staff;
+  guint n_closed;
+  gint64 confirmed_by;
+} RowsWait;
+
+/* The lock journals the end of the sitting on the store's thread, after
+ * the window has locked: wait for it in the file. */
+static gboolean
+rows_settled (gpointer data)
+{
+  RowsWait *w = data;
+  g_autoptr(GArray) rows = usage_rows (w->db, w->staff, "JK-01");
+
+  if (rows->len != w->n_closed)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    if (!g_array_index (rows, UsageRow, i).closed ||
+        g_array_index (rows, UsageRow, i).confirmed_by != w->confirmed_by)
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct {
+  KbSittingPage *page;
+  gint64 operator_id;
+  gint64 not_id;        /* an entry it must have moved on from, or 0 */
+  gint64 task_id;       /* the task it must show recorded, or 0 */
+} SittingWait;
+
+static gboolean
+sitting_ready (gpointer data)
+{
+  SittingWait *w = data;
+  KbUsageEntry *open = kb_sitting_page_get_open (w->page);
+
+  return open != NULL && !kb_sitting_page_get_busy (w->page) &&
+         kb_usage_entry_get_operator_id (open) == w->operator_id &&
+         kb_usage_entry_get_id (open) != w->not_id &&
+         kb_usage_entry_get_task_id (open) == w->task_id;
+}
+
+static KbUsageEntry *
+wait_sitting (KbSittingPage *page,
+              gint64         operator_id,
+              gint64         not_id,
+              gint64         task_id)
+{
+  SittingWait w = { page, operator_id, not_id, task_id };
+
+  if (!wait_for (sitting_ready, &w))
+    g_error ("the sitting page shows no open entry of operator %" G_GINT64_FORMAT
+             " (task %" G_GINT64_FORMAT ")", operator_id, task_id);
+  return kb_sitting_page_get_open (page);
+}
+
+typedef struct {
+  KbUsageModel *model;
+  gint64 viewer;
+  KbUsageShow show;
+  guint n_loaded;
+} ModelWait;
+
+static void
+model_loaded_cb (KbUsageModel *model,
+                 ModelWait    *w)
+{
+  w->n_loaded++;
+}
+
+/* Loaded for this viewer and status, and no newer query on its way. */
+static gboolean
+model_ready (gpointer data)
+{
+  ModelWait *w = data;
+  const KbUsageFilter *filter = kb_usage_model_get_filter (w->model);
+
+  return w->n_loaded > 0 && !kb_usage_model_get_loading (w->model) &&
+         kb_usage_model_get_viewer (w->model) == w->viewer && filter->show == w->show;
+}
+
+static gboolean
+model_idle (gpointer data)
+{
+  return !kb_usage_model_get_loading (KB_USAGE_MODEL (data));
+}
+
+static void
+wait_model (ModelWait *w)
+{
+  if (!wait_for (model_ready, w))
+    g_error ("the usage page did not load for viewer %" G_GINT64_FORMAT, w->viewer);
+}
+
+static GtkWidget *
+find_css_class (GtkWidget  *widget,
+                const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_css_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The issue's "done when": a clerk records two tasks of one sitting, the
+ * supervisor confirms them from the usage page. */
+static void
+test_usage_sitting_confirm (Fixture       *f,
+                            gconstpointer  data)
+{
+  KbSittingPage *sitting = KB_SITTING_PAGE (kb_window_get_page_widget (f->window, "sitting"));
+  KbUsagePage *usage = KB_USAGE_PAGE (kb_window_get_page_widget (f->window, "usage"));
+  KbUsageModel *model = kb_usage_page_get_model (usage);
+  g_autoptr(KbDb) db = open_db_read_only (f);
+  gint64 clerk = staff_id (db, "N1003");
+  gint64 supervisor = staff_id (db, "N1002");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) tasks = kb_usage_approved_tasks (db, clerk, &error);
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(KbTask) task1 = NULL;
+  g_autoptr(KbTask) task2 = NULL;
+  KbUsageEntry *open;
+  gint64 first, second, own;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), >=, 2);
+  task1 = g_list_model_get_item (tasks, 0);
+  task2 = g_list_model_get_item (tasks, 1);
+
+  /* Signing in at JK-01 opens the clerk's entry. */
+  sign_in (f, "N1003");
+  kb_window_show_page (f->window, "sitting");
+  open = wait_sitting (sitting, clerk, 0, 0);
+  first = kb_usage_entry_get_id (open);
+  g_assert_cmpstr (kb_usage_entry_get_terminal_code (open), ==, "JK-01");
+  g_assert_cmpint (kb_usage_entry_get_ended_at (open), ==, 0);
+
+  /* The first task, then another: the first entry ends, a new one opens. */
+  kb_sitting_page_record (sitting, 1, "5", "転入届の入力", TRUE);
+  g_assert_true (kb_sitting_page_get_busy (sitting));
+  open = wait_sitting (sitting, clerk, first, 0);
+  second = kb_usage_entry_get_id (open);
+  kb_sitting_page_record (sitting, 2, "2", "", FALSE);
+  wait_sitting (sitting, clerk, first, kb_task_get_id (task2));
+  g_assert_cmpint (kb_usage_entry_get_id (kb_sitting_page_get_open (sitting)), ==, second);
+
+  /* The card out: locked, and the sitting's second entry ends. */
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  {
+    RowsWait w = { db, "N1003", 2, 0 };
+
+    g_assert_true (wait_for (rows_settled, &w));
+  }
+  rows = usage_rows (db, "N1003", "JK-01");
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpint (g_array_index (rows, UsageRow, 0).id, ==, first);
+  g_assert_cmpint (g_array_index (rows, UsageRow, 0).task_id, ==, kb_task_get_id (task1));
+  g_assert_cmpint (g_array_index (rows, UsageRow, 0).cases, ==, 5);
+  g_assert_cmpstr (g_array_index (rows, UsageRow, 0).remarks, ==, "転入届の入力");
+  g_assert_cmpint (g_array_index (rows, UsageRow, 1).id, ==, second);
+  g_assert_cmpint (g_array_index (rows, UsageRow, 1).task_id, ==, kb_task_get_id (task2));
+  g_assert_cmpint (g_array_index (rows, UsageRow, 1).cases, ==, 2);
+  g_clear_pointer (&rows, g_array_unref);
+
+  /* The supervisor signs in at the same terminal and records a task of
+   * her own, so that her selection holds an entry she may not confirm. */
+  sign_in (f, "N1002");
+  kb_window_show_page (f->window, "sitting");
+  open = wait_sitting (sitting, supervisor, 0, 0);
+  own = kb_usage_entry_get_id (open);
+  kb_sitting_page_record (sitting, 1, "1", "", TRUE);
+  wait_sitting (sitting, supervisor, own, 0);
+
+  /* The usage page, unconfirmed entries: the clerk's two and her own. */
+  {
+    ModelWait w = { model, supervisor, KB_USAGE_SHOW_UNCONFIRMED, 0 };
+    gulong handler = g_signal_connect (model, "loaded", G_CALLBACK (model_loaded_cb), &w);
+
+    kb_window_show_page (f->window, "usage");
+    kb_usage_page_show (usage, KB_USAGE_SHOW_UNCONFIRMED);
+    wait_model (&w);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+
+    gtk_selection_model_select_all (gtk_column_view_get_model (kb_usage_page_get_view (usage)));
+    w.n_loaded = 0;
+    kb_usage_page_confirm_selected (usage);
+    {
+      RowsWait r = { db, "N1003", 2, supervisor };
+
+      g_assert_true (wait_for (rows_settled, &r));
+    }
+    /* The page reads the register again: only her own entry is left. */
+    wait_model (&w);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+    g_signal_handler_disconnect (model, handler);
+  }
+  rows = usage_rows (db, "N1002", "JK-01");
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpint (g_array_index (rows, UsageRow, 0).id, ==, own);
+  g_assert_true (g_array_index (rows, UsageRow, 0).closed);
+  g_assert_cmpint (g_array_index (rows, UsageRow, 0).task_id, !=, 0);
+  g_assert_cmpint (g_array_index (rows, UsageRow, 0).confirmed_by, ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM usage WHERE confirmed_by IS NOT NULL",
+                              NULL), ==, 2);
+
+  /* Locked: nothing of her view stays in the page's model. */
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  {
+    RowsWait w = { db, "N1002", 2, 0 };
+
+    g_assert_true (wait_for (rows_settled, &w));
+  }
+  g_assert_true (wait_for (model_idle, model));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (kb_usage_model_get_viewer (model), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+}
+
+static GHashTable *
+model_staff (KbUsageModel *model)
+{
+  GHashTable *staff = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    {
+      g_autoptr(KbUsageEntry) e = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_assert_true (kb_usage_entry_is_loaded (e));
+      g_hash_table_add (staff, g_strdup (kb_usage_entry_get_staff_number (e)));
+    }
+  return staff;
+}
+
+/* A clerk sees only their own entries; the auditor sees everyone's. */
+static void
+test_usage_visibility (Fixture       *f,
+                       gconstpointer  data)
+{
+  KbSittingPage *sitting = KB_SITTING_PAGE (kb_window_get_page_widget (f->window, "sitting"));
+  KbUsagePage *usage = KB_USAGE_PAGE (kb_window_get_page_widget (f->window, "usage"));
+  KbUsageModel *model = kb_usage_page_get_model (usage);
+  g_autoptr(KbDb) db = open_db_read_only (f);
+  ModelWait w = { model, 0, KB_USAGE_SHOW_ALL, 0 };
+  gulong handler = g_signal_connect (model, "loaded", G_CALLBACK (model_loaded_cb), &w);
+
+  /* Someone else of the division used the terminal first. */
+  sign_in (f, "N1002");
+  wait_sitting (sitting, staff_id (db, "N1002"), 0, 0);
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+
+  sign_in (f, "N1003");
+  wait_sitting (sitting, staff_id (db, "N1003"), 0, 0);
+  w.viewer = staff_id (db, "N1003");
+  w.n_loaded = 0;
+  kb_window_show_page (f->window, "usage");
+  wait_model (&w);
+  {
+    g_autoptr(GHashTable) staff = model_staff (model);
+
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >=, 1);
+    g_assert_cmpuint (g_hash_table_size (staff), ==, 1);
+    g_assert_true (g_hash_table_contains (staff, "N1003"));
+  }
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+
+  /* The auditor never used a terminal and sees both. */
+  w.viewer = staff_id (db, "N2003");
+  w.n_loaded = 0;
+  sign_in (f, "N2003");
+  kb_window_show_page (f->window, "usage");
+  wait_model (&w);
+  {
+    g_autoptr(GHashTable) staff = model_staff (model);
+
+    g_assert_true (g_hash_table_contains (staff, "N1002"));
+    g_assert_true (g_hash_table_contains (staff, "N1003"));
+  }
+  g_signal_handler_disconnect (model, handler);
+}
+
+static gboolean
+usage_dialog_idle (gpointer data)
+{
+  return !kb_usage_dialog_get_busy (KB_USAGE_DIALOG (data));
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The paper form: errors at the field, nothing written until it is right. */
+static void
+test_usage_bad_input (Fixture       *f,
+                      gconstpointer  data)
+{
+  KbUsagePage *usage = KB_USAGE_PAGE (kb_window_get_page_widget (f->window, "usage"));
+  g_autoptr(KbDb) db = open_db_read_only (f);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autofree char *date = g_date_time_format (yesterday, "%Y-%m-%d");
+  const char *count_sql = "SELECT count (*) FROM usage";
+  KbUsageDialog *dialog;
+  gint64 rows, journal;
+
+  sign_in (f, "N1003");
+  wait_sitting (KB_SITTING_PAGE (kb_window_get_page_widget (f->window, "sitting")),
+                staff_id (db, "N1003"), 0, 0);
+  rows = query_int (db, count_sql, NULL);
+  journal = count_journal (f->path);
+  kb_window_show_page (f->window, "usage");
+  dialog = KB_USAGE_DIALOG (kb_usage_page_open_manual (usage));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (wait_for ((Condition) kb_usage_dialog_get_ready, dialog));
+
+  kb_usage_dialog_set_field (dialog, KB_FIELD_DATE, date);
+  kb_usage_dialog_set_field (dialog, KB_FIELD_START, "09:00");
+  kb_usage_dialog_set_field (dialog, KB_FIELD_END, "09:30");
+  kb_usage_dialog_set_task (dialog, 1);
+  kb_usage_dialog_set_field (dialog, KB_FIELD_CASES, "-3");
+  kb_usage_dialog_set_field (dialog, KB_FIELD_REASON, "Kanribo was not yet in use");
+  kb_usage_dialog_save (dialog);
+  g_assert_true (kb_usage_dialog_get_busy (dialog));
+  g_assert_true (wait_for (usage_dialog_idle, dialog));
+  g_assert_nonnull (kb_usage_dialog_get_error (dialog, KB_FIELD_CASES));
+  g_assert_null (kb_usage_dialog_get_error (dialog, KB_FIELD_END));
+  g_assert_cmpint (query_int (db, count_sql, NULL), ==, rows);
+
+  /* The end before the start. */
+  kb_usage_dialog_set_field (dialog, KB_FIELD_CASES, "3");
+  kb_usage_dialog_set_field (dialog, KB_FIELD_START, "10:00");
+  kb_usage_dialog_set_field (dialog, KB_FIELD_END, "09:00");
+  kb_usage_dialog_save (dialog);
+  g_assert_true (wait_for (usage_dialog_idle, dialog));
+  g_assert_nonnull (kb_usage_dialog_get_error (dialog, KB_FIELD_END));
+  g_assert_null (kb_usage_dialog_get_error (dialog, KB_FIELD_CASES));
+  g_assert_cmpint (query_int (db, count_sql, NULL), ==, rows);
+  g_assert_cmpint (count_journal (f->path), ==, journal);
+
+  /* Corrected, it is recorded and the form closes. */
+  kb_usage_dialog_set_field (dialog, KB_FIELD_END, "10:45");
+  kb_usage_dialog_save (dialog);
+  g_assert_true (wait_for (pointer_cleared, &dialog));
+  g_assert_cmpint (query_int (db, count_sql, NULL), ==, rows + 1);
+  g_assert_cmpint (query_int (db, "SELECT cases FROM usage WHERE manual = 1", NULL), ==, 3);
+}
+
+/* A sitting ended without a task is listed at the next sign-in. */
+static void
+test_usage_purpose_missing (Fixture       *f,
+                            gconstpointer  data)
+{
+  KbSittingPage *sitting = KB_SITTING_PAGE (kb_window_get_page_widget (f->window, "sitting"));
+  g_autoptr(KbDb) db = open_db_read_only (f);
+  gint64 clerk = staff_id (db, "N1003");
+  KbUsageEntry *open, *missing;
+  GPtrArray *list;
+  gint64 first;
+
+  sign_in (f, "N1003");
+  kb_window_show_page (f->window, "sitting");
+  open = wait_sitting (sitting, clerk, 0, 0);
+  first = kb_usage_entry_get_id (open);
+  list = kb_sitting_page_get_missing (sitting);
+  g_assert_true (list == NULL || list->len == 0);
+  g_assert_null (find_css_class (GTK_WIDGET (sitting), "purpose-missing"));
+
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  sign_in (f, "N1003");
+  open = wait_sitting (sitting, clerk, first, 0);
+
+  list = kb_sitting_page_get_missing (sitting);
+  g_assert_nonnull (list);
+  g_assert_cmpuint (list->len, ==, 1);
+  missing = g_ptr_array_index (list, 0);
+  g_assert_cmpint (kb_usage_entry_get_id (missing), ==, first);
+  g_assert_cmpint (kb_usage_entry_get_task_id (missing), ==, 0);
+  g_assert_cmpint (kb_usage_entry_get_ended_at (missing), !=, 0);
+  g_assert_cmpint (kb_usage_entry_get_status (missing), ==, KB_USAGE_STATUS_PURPOSE_MISSING);
+  g_assert_nonnull (find_css_class (GTK_WIDGET (sitting), "purpose-missing"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -787,6 +1306,15 @@ main (int   argc,
   g_test_add ("/ui/lock/forced-change", Fixture, NULL, fixture_setup, test_forced_change,
               fixture_teardown);
   g_test_add_func ("/ui/first-start", test_first_start);
+
+  g_test_add ("/ui/usage/sitting-two-tasks-confirm", Fixture, NULL, usage_setup,
+              test_usage_sitting_confirm, fixture_teardown);
+  g_test_add ("/ui/usage/visibility", Fixture, NULL, usage_setup, test_usage_visibility,
+              fixture_teardown);
+  g_test_add ("/ui/usage/bad-input", Fixture, NULL, usage_setup, test_usage_bad_input,
+              fixture_teardown);
+  g_test_add ("/ui/usage/purpose-missing", Fixture, NULL, usage_setup,
+              test_usage_purpose_missing, fixture_teardown);
 
   {
     int status = g_test_run ();

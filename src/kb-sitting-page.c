@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "kb-admin.h"
@@ -466,8 +468,8 @@ rebuild (KbSittingPage *self)
         {
           g_autofree char *text =
             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%'" G_GINT64_FORMAT " entry of your division awaits confirmation",
-                                          "%'" G_GINT64_FORMAT " entries of your division await confirmation",
+                                          "%'" PRId64 " entry of your division awaits confirmation",
+                                          "%'" PRId64 " entries of your division await confirmation",
                                           self->n_to_confirm), self->n_to_confirm);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                      review_row (self, text, KB_USAGE_SHOW_UNCONFIRMED));
@@ -476,8 +478,8 @@ rebuild (KbSittingPage *self)
         {
           g_autofree char *text =
             g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%'" G_GINT64_FORMAT " entry of your division has no purpose",
-                                          "%'" G_GINT64_FORMAT " entries of your division have no purpose",
+                                          "%'" PRId64 " entry of your division has no purpose",
+                                          "%'" PRId64 " entries of your division have no purpose",
                                           self->n_missing_division), self->n_missing_division);
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                      review_row (self, text, KB_USAGE_SHOW_PURPOSE_MISSING));

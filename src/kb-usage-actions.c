@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "kb-application.h"
@@ -99,7 +101,7 @@ export_tick (gpointer user_data)
   if (total > 0)
     {
       gtk_progress_bar_set_fraction (export->bar, (double) done / total);
-      text = g_strdup_printf (_("%'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " entries"),
+      text = g_strdup_printf (_("%'" PRId64 " of %'" PRId64 " entries"),
                               done, total);
       gtk_progress_bar_set_text (export->bar, text);
     }
@@ -142,8 +144,8 @@ export_done_cb (GObject      *source,
       GtkWidget *overlay = export->parent != NULL
                            ? gtk_widget_get_first_child (GTK_WIDGET (export->parent)) : NULL;
 
-      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Saved %'" G_GINT64_FORMAT " entry to %s",
-                                           "Saved %'" G_GINT64_FORMAT " entries to %s", done),
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Saved %'" PRId64 " entry to %s",
+                                           "Saved %'" PRId64 " entries to %s", done),
                               done, export->path);
       while (overlay != NULL && !ADW_IS_TOAST_OVERLAY (overlay))
         overlay = gtk_widget_get_first_child (overlay);

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "kb-admin.h"
@@ -407,7 +409,7 @@ kb_usage_dialog_save (KbUsageDialog *self)
 static void
 history_clicked_cb (KbUsageDialog *self)
 {
-  g_autofree char *title = g_strdup_printf (_("Usage entry %" G_GINT64_FORMAT),
+  g_autofree char *title = g_strdup_printf (_("Usage entry %" PRId64),
                                             kb_usage_entry_get_id (self->entry));
   GtkWidget *window = kb_history_window_new (self->store, "usage",
                                              kb_usage_entry_get_id (self->entry), title);

@@ -107,6 +107,7 @@ query_job (KbDb          *db,
 {
   Query *in = data;
   Query *out = g_new0 (Query, 1);
+  gint64 t0 = g_get_monotonic_time ();
 
   out->generation = in->generation;
   out->page = in->page;
@@ -117,6 +118,7 @@ query_job (KbDb          *db,
     {
       if (!kb_usage_totals (db, in->viewer_id, in->filter, &out->sums, error))
         goto failed;
+      g_debug ("usage totals read in %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
       return out;
     }
   if (in->count && (out->n_rows = kb_usage_count (db, in->viewer_id, in->filter, error)) < 0)
@@ -125,6 +127,8 @@ query_job (KbDb          *db,
                               error);
   if (out->rows == NULL)
     goto failed;
+  g_debug ("usage page %u%s read in %.1f ms", in->page, in->count ? " with the count" : "",
+           (g_get_monotonic_time () - t0) / 1000.0);
   return out;
 
 failed:
@@ -215,12 +219,15 @@ query_done_cb (GObject      *source,
   if (query->count)
     {
       guint old = self->n_items;
+      gint64 t0 = g_get_monotonic_time ();
 
       drop_pages (self);
       self->n_items = (guint) MIN (query->n_rows, G_MAXUINT);
       keep_page (self, 0, query->rows);
       set_loading (self, FALSE);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+      g_debug ("usage list changed from %u to %u rows in %.1f ms", old, self->n_items,
+               (g_get_monotonic_time () - t0) / 1000.0);
       g_signal_emit (self, signals[LOADED], 0);
     }
   else

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "kb-error.h"
@@ -474,31 +476,31 @@ update_totals (KbUsagePage *self)
       return;
     }
 
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " entry",
-                                             "%'" G_GINT64_FORMAT " entries", t->n_entries),
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%'" PRId64 " entry",
+                                             "%'" PRId64 " entries", t->n_entries),
                           t->n_entries);
   g_string_append (text, " · ");
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " case",
-                                             "%'" G_GINT64_FORMAT " cases", t->n_cases),
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%'" PRId64 " case",
+                                             "%'" PRId64 " cases", t->n_cases),
                           t->n_cases);
   g_string_append (text, " · ");
-  g_string_append_printf (text, _("%'" G_GINT64_FORMAT " h %02d min in use"),
+  g_string_append_printf (text, _("%'" PRId64 " h %02d min in use"),
                           t->seconds / 3600, (int) (t->seconds % 3600 / 60));
   if (t->n_unconfirmed > 0)
     {
       g_string_append (text, " · ");
-      g_string_append_printf (text, _("%'" G_GINT64_FORMAT " unconfirmed"), t->n_unconfirmed);
+      g_string_append_printf (text, _("%'" PRId64 " unconfirmed"), t->n_unconfirmed);
     }
   if (t->n_purpose_missing > 0)
     {
       g_string_append (text, " · ");
-      g_string_append_printf (text, _("%'" G_GINT64_FORMAT " without purpose"),
+      g_string_append_printf (text, _("%'" PRId64 " without purpose"),
                               t->n_purpose_missing);
     }
   if (t->n_manual > 0)
     {
       g_string_append (text, " · ");
-      g_string_append_printf (text, _("%'" G_GINT64_FORMAT " from paper"), t->n_manual);
+      g_string_append_printf (text, _("%'" PRId64 " from paper"), t->n_manual);
     }
   gtk_label_set_label (self->totals, text->str);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->totals), text->str);
@@ -631,11 +633,29 @@ session_changed_cb (KbUsagePage *self)
   KbOperator *op = kb_session_get_operator (self->session);
   gboolean unlocked = kb_session_get_state (self->session) == KB_SESSION_UNLOCKED;
   gint64 viewer = unlocked && op != NULL ? kb_operator_get_id (op) : 0;
-  gboolean supervisor, all;
 
   if (viewer == self->viewer_id)
     return;
+  kb_usage_page_load (self, viewer, kb_session_has_role (self->session, KB_ROLE_SUPERVISOR),
+                      viewer_sees_all (self->session));
+}
 
+/**
+ * kb_usage_page_load:
+ * @viewer_id: who looks, 0 for nobody (locked)
+ * @supervisor: whether they may confirm
+ * @all: whether they see every division
+ *
+ * Forgets what was shown and loads the register for @viewer_id; the core
+ * decides which rows that is from the viewer's roles. The page calls it
+ * when the session changes hands; benchmarks call it directly.
+ */
+void
+kb_usage_page_load (KbUsagePage *self,
+                    gint64       viewer,
+                    gboolean     supervisor,
+                    gboolean     all)
+{
   /* Locked, or someone else: nothing of the last person's view stays.
    * Resetting the filters below must not query for the last person. */
   self->viewer_id = 0;
@@ -652,9 +672,6 @@ session_changed_cb (KbUsagePage *self)
   self->viewer_id = viewer;
   if (viewer == 0)
     return;
-
-  supervisor = kb_session_has_role (self->session, KB_ROLE_SUPERVISOR);
-  all = viewer_sees_all (self->session);
   gtk_widget_set_visible (self->confirm_button, supervisor);
   gtk_widget_set_visible (GTK_WIDGET (self->operator.dropdown), supervisor || all);
   gtk_widget_set_visible (GTK_WIDGET (self->division.dropdown), all);
@@ -1101,14 +1118,18 @@ kb_usage_page_new (KbStore   *store,
 
   self->store = g_object_ref (store);
   self->reader = g_object_ref (reader);
-  self->session = g_object_ref (session);
+  self->session = session != NULL ? g_object_ref (session) : NULL;
   self->model = kb_usage_model_new (reader);
   build (self);
-  g_signal_connect_object (session, "notify::state", G_CALLBACK (session_changed_cb), self,
-                           G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  session_changed_cb (self);
+  /* Without a session (benchmarks) the caller loads a viewer itself. */
+  if (session != NULL)
+    {
+      g_signal_connect_object (session, "notify::state", G_CALLBACK (session_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      session_changed_cb (self);
+    }
   return GTK_WIDGET (self);
 }
 
@@ -1134,6 +1155,13 @@ kb_usage_page_show (KbUsagePage *self,
                     KbUsageShow  show)
 {
   gtk_drop_down_set_selected (self->status, show);
+}
+
+void
+kb_usage_page_set_period (KbUsagePage *self,
+                          guint        period)
+{
+  gtk_drop_down_set_selected (self->period, period);
 }
 
 void

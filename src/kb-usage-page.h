@@ -22,8 +22,14 @@ GtkWidget     *kb_usage_page_new         (KbStore     *store,
                                           KbSession   *session);
 KbUsageModel  *kb_usage_page_get_model   (KbUsagePage *self);
 GtkColumnView *kb_usage_page_get_view    (KbUsagePage *self);
+void           kb_usage_page_load        (KbUsagePage *self,
+                                          gint64       viewer_id,
+                                          gboolean     supervisor,
+                                          gboolean     all);
 void           kb_usage_page_show        (KbUsagePage *self,
                                           KbUsageShow  show);
+void           kb_usage_page_set_period  (KbUsagePage *self,
+                                          guint        period);
 void           kb_usage_page_set_search  (KbUsagePage *self,
                                           const char  *text);
 void           kb_usage_page_confirm_selected (KbUsagePage *self);

@@ -333,16 +333,16 @@ main (int   argc,
   adj = gtk_scrolled_window_get_vadjustment (scrolled);
   timing.frames = g_array_new (FALSE, FALSE, sizeof (gint64));
   timing.last_frame = 0;
-  for (int step = 0; step < 300; step++)
+  for (int step = 0; step < 60; step++)
     {
       double value = gtk_adjustment_get_value (adj);
       double upper = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
 
-      /* 270 small steps (three rows), then 30 jumps far down the list. */
-      if (step < 270)
+      /* 50 small steps (three rows), then 10 jumps far down the list. */
+      if (step < 50)
         gtk_adjustment_set_value (adj, value + 72);
       else
-        gtk_adjustment_set_value (adj, upper * (step - 269) / 31.0);
+        gtk_adjustment_set_value (adj, upper * (step - 49) / 11.0);
       spin_ms (16);
     }
   g_print ("scrolling (%u frames): frame interval median %.1f ms, p95 %.1f ms, max %.1f ms "

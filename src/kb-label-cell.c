@@ -5,6 +5,11 @@
  *
  * A table cell of text, for the registers' column views: left-aligned,
  * ellipsized with the whole text as tooltip, dimmed for inactive rows.
+ *
+ * The tooltip is asked for when the pointer rests on the cell, not set at
+ * each bind: gtk_widget_set_tooltip_text() queries the pointer position
+ * (a round trip to the X server, under a server grab), and a column view
+ * binds a few thousand cells whenever its rows change.
  */
 
 #include "config.h"
@@ -16,17 +21,44 @@ typedef struct {
   KbCellActive active;
 } Cell;
 
+static gboolean
+query_tooltip_cb (GtkInscription *cell,
+                  int             x,
+                  int             y,
+                  gboolean        keyboard,
+                  GtkTooltip     *tooltip)
+{
+  const char *text = gtk_inscription_get_text (cell);
+  g_autoptr(PangoLayout) layout = NULL;
+  int width;
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  /* Only a cell too narrow for its text needs one. */
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (cell), text);
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  if (width <= gtk_widget_get_width (GTK_WIDGET (cell)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
             gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = gtk_inscription_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label),
+                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 4);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 14);
   gtk_widget_set_margin_start (label, 6);
   gtk_widget_set_margin_end (label, 6);
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -40,8 +72,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_list_item_get_child (list_item);
   g_autofree char *text = cell->text (item);
 
-  gtk_label_set_label (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, text);
+  gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
   if (cell->active (item))
     gtk_widget_remove_css_class (label, "dim-label");
   else

@@ -9,14 +9,27 @@
  * arrived is a placeholder; when the page comes the rows are replaced
  * (items-changed with the same count), so the list binds them again.
  * Sorting and filtering are the query's (ORDER BY, WHERE), not GTK's.
+ *
+ * It is its own selection model: GtkMultiSelection (GTK 4.8) asks for
+ * every added item when the model changes, which on a million rows would
+ * read every page. A selection is of the rows of one query, so a new
+ * query (or a refresh) clears it.
  */
 
 #include "config.h"
+
+#include <gtk/gtk.h>
 
 #include "kb-usage-model.h"
 
 #define PAGE_SIZE 200
 #define MAX_PAGES 24
+/* Pages read at once, and pages waiting to be read (the newest wins):
+ * scrolling fast through a million rows asks for many pages that are
+ * gone from the screen before they could be read; they must not queue
+ * up in front of an export or a new query. */
+#define MAX_IN_FLIGHT 2
+#define MAX_WANTED 6
 
 struct _KbUsageModel {
   GObject parent_instance;
@@ -30,7 +43,10 @@ struct _KbUsageModel {
   guint          n_items;
   GHashTable    *pages;        /* page index → GPtrArray of KbUsageEntry */
   GQueue         lru;          /* page indexes, most recent first */
-  GHashTable    *pending;      /* page indexes asked for */
+  GHashTable    *pending;      /* page indexes being read */
+  GQueue         wanted;       /* page indexes to read, newest first */
+  guint          in_flight;    /* page reads of this generation */
+  GtkBitset     *selected;
   GCancellable  *cancellable;
 
   gboolean       loading;
@@ -40,10 +56,13 @@ struct _KbUsageModel {
 };
 
 static void kb_usage_model_list_model_init (GListModelInterface *iface);
+static void kb_usage_model_selection_model_init (GtkSelectionModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (KbUsageModel, kb_usage_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
-                                                      kb_usage_model_list_model_init))
+                                                      kb_usage_model_list_model_init)
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SELECTION_MODEL,
+                                                      kb_usage_model_selection_model_init))
 
 enum {
   PROP_0,
@@ -173,9 +192,19 @@ static void
 drop_pages (KbUsageModel *self)
 {
   g_hash_table_remove_all (self->pages);
-  g_hash_table_remove_all (self->pending);
   g_queue_clear (&self->lru);
 }
+
+/* Forgets every read asked for: a new query, or none. */
+static void
+forget_reads (KbUsageModel *self)
+{
+  g_hash_table_remove_all (self->pending);
+  g_queue_clear (&self->wanted);
+  self->in_flight = 0;
+}
+
+static void pump (KbUsageModel *self);
 
 static void
 query_done_cb (GObject      *source,
@@ -213,7 +242,6 @@ query_done_cb (GObject      *source,
     }
 
   page = query->page;
-  g_hash_table_remove (self->pending, GUINT_TO_POINTER (page));
   set_error (self, NULL);
 
   if (query->count)
@@ -222,10 +250,17 @@ query_done_cb (GObject      *source,
       gint64 t0 = g_get_monotonic_time ();
 
       drop_pages (self);
+      gtk_bitset_remove_all (self->selected);
+      set_loading (self, FALSE);
+      /* Two steps, not one: given rows removed and added in one change,
+       * GTK 4.8's list views look up every added item to reuse the
+       * removed rows' widgets — a million get_item() calls. */
+      self->n_items = 0;
+      if (old > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
       self->n_items = (guint) MIN (query->n_rows, G_MAXUINT);
       keep_page (self, 0, query->rows);
-      set_loading (self, FALSE);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->n_items);
       g_debug ("usage list changed from %u to %u rows in %.1f ms", old, self->n_items,
                (g_get_monotonic_time () - t0) / 1000.0);
       g_signal_emit (self, signals[LOADED], 0);
@@ -242,12 +277,70 @@ query_done_cb (GObject      *source,
   query_free (query);
 }
 
+typedef struct {
+  KbUsageModel *self;     /* not a reference: cancelled when it goes */
+  guint         generation;
+  guint         page;
+  gboolean      page_read;
+} Call;
+
+/* Every reply, of every kind, comes through here first: a page read of
+ * the current query frees its slot whatever the outcome. */
+static void
+call_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autofree Call *call = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  KbUsageModel *self = call->self;
+
+  /* Cancelled: the model may be gone; only the result is let go. */
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    {
+      query_done_cb (source, result, NULL);
+      return;
+    }
+  if (call->generation == self->generation)
+    {
+      g_hash_table_remove (self->pending, GUINT_TO_POINTER (call->page));
+      if (call->page_read)
+        self->in_flight--;
+    }
+  query_done_cb (source, result, self);
+  if (call->generation == self->generation)
+    pump (self);
+}
+
 static void
 run_query (KbUsageModel *self,
-           Query        *query)
+           Query        *query,
+           gboolean      page_read)
 {
+  Call *call = g_new0 (Call, 1);
+
+  call->self = self;
+  call->generation = self->generation;
+  call->page = query->page;
+  call->page_read = page_read;
   kb_store_run_async (self->reader, NULL, query_job, query, query_free, query_free,
-                      self->cancellable, query_done_cb, self);
+                      self->cancellable, call_done_cb, call);
+}
+
+static void
+pump (KbUsageModel *self)
+{
+  while (self->in_flight < MAX_IN_FLIGHT && !g_queue_is_empty (&self->wanted))
+    {
+      guint page = GPOINTER_TO_UINT (g_queue_pop_head (&self->wanted));
+
+      if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (page)) ||
+          g_hash_table_contains (self->pending, GUINT_TO_POINTER (page)))
+        continue;
+      g_hash_table_add (self->pending, GUINT_TO_POINTER (page));
+      self->in_flight++;
+      run_query (self, query_new (self, page), TRUE);
+    }
 }
 
 static void
@@ -256,8 +349,11 @@ request_page (KbUsageModel *self,
 {
   if (g_hash_table_contains (self->pending, GUINT_TO_POINTER (page)))
     return;
-  g_hash_table_add (self->pending, GUINT_TO_POINTER (page));
-  run_query (self, query_new (self, page));
+  g_queue_remove (&self->wanted, GUINT_TO_POINTER (page));
+  g_queue_push_head (&self->wanted, GUINT_TO_POINTER (page));
+  while (g_queue_get_length (&self->wanted) > MAX_WANTED)
+    g_queue_pop_tail (&self->wanted);
+  pump (self);
 }
 
 static void
@@ -269,7 +365,7 @@ start_query (KbUsageModel *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->generation++;
-  g_hash_table_remove_all (self->pending);
+  forget_reads (self);
   self->totals_valid = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTALS_VALID]);
   set_loading (self, TRUE);
@@ -278,10 +374,10 @@ start_query (KbUsageModel *self)
   first = query_new (self, 0);
   first->count = TRUE;
   g_hash_table_add (self->pending, GUINT_TO_POINTER (0));
-  run_query (self, first);
+  run_query (self, first, FALSE);
   sums = query_new (self, 0);
   sums->totals = TRUE;
-  run_query (self, sums);
+  run_query (self, sums, FALSE);
 }
 
 /* --- GListModel ------------------------------------------------------------ */
@@ -302,9 +398,12 @@ static gpointer
 kb_usage_model_get_item (GListModel *model,
                          guint       position)
 {
-  KbUsageModel *self = KB_USAGE_MODEL (model);
-  guint page = position / PAGE_SIZE;
+  KbUsageModel *self;
+  guint page;
   GPtrArray *rows;
+
+  self = KB_USAGE_MODEL (model);
+  page = position / PAGE_SIZE;
 
   if (position >= self->n_items)
     return NULL;
@@ -331,6 +430,67 @@ kb_usage_model_list_model_init (GListModelInterface *iface)
   iface->get_item_type = kb_usage_model_get_item_type;
   iface->get_n_items = kb_usage_model_get_n_items;
   iface->get_item = kb_usage_model_get_item;
+}
+
+/* --- GtkSelectionModel ----------------------------------------------------- */
+
+static gboolean
+kb_usage_model_is_selected (GtkSelectionModel *model,
+                            guint              position)
+{
+  return gtk_bitset_contains (KB_USAGE_MODEL (model)->selected, position);
+}
+
+static GtkBitset *
+kb_usage_model_get_selection_in_range (GtkSelectionModel *model,
+                                       guint              position,
+                                       guint              n_items)
+{
+  return gtk_bitset_ref (KB_USAGE_MODEL (model)->selected);
+}
+
+static gboolean
+kb_usage_model_set_selection (GtkSelectionModel *model,
+                              GtkBitset         *selected,
+                              GtkBitset         *mask)
+{
+  KbUsageModel *self = KB_USAGE_MODEL (model);
+  g_autoptr(GtkBitset) changes = gtk_bitset_copy (self->selected);
+  g_autoptr(GtkBitset) kept = gtk_bitset_copy (self->selected);
+  g_autoptr(GtkBitset) added = gtk_bitset_copy (selected);
+
+  /* selected = (selected & ~mask) | (new & mask), within the rows */
+  gtk_bitset_difference (kept, mask);
+  gtk_bitset_intersect (added, mask);
+  gtk_bitset_union (kept, added);
+  if (self->n_items < G_MAXUINT)
+    gtk_bitset_remove_range (kept, self->n_items, G_MAXUINT - self->n_items);
+  gtk_bitset_difference (changes, kept);
+  {
+    g_autoptr(GtkBitset) grown = gtk_bitset_copy (kept);
+
+    gtk_bitset_difference (grown, self->selected);
+    gtk_bitset_union (changes, grown);
+  }
+  gtk_bitset_unref (self->selected);
+  self->selected = g_steal_pointer (&kept);
+
+  if (!gtk_bitset_is_empty (changes))
+    {
+      guint first = gtk_bitset_get_minimum (changes);
+      guint last = gtk_bitset_get_maximum (changes);
+
+      gtk_selection_model_selection_changed (model, first, last - first + 1);
+    }
+  return TRUE;
+}
+
+static void
+kb_usage_model_selection_model_init (GtkSelectionModelInterface *iface)
+{
+  iface->is_selected = kb_usage_model_is_selected;
+  iface->get_selection_in_range = kb_usage_model_get_selection_in_range;
+  iface->set_selection = kb_usage_model_set_selection;
 }
 
 /* --- GObject --------------------------------------------------------------- */
@@ -376,6 +536,7 @@ kb_usage_model_finalize (GObject *object)
   KbUsageModel *self = KB_USAGE_MODEL (object);
 
   drop_pages (self);
+  gtk_bitset_unref (self->selected);
   g_hash_table_unref (self->pages);
   g_hash_table_unref (self->pending);
   kb_usage_filter_free (self->filter);
@@ -418,6 +579,7 @@ kb_usage_model_init (KbUsageModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->pending = g_hash_table_new (NULL, NULL);
+  self->selected = gtk_bitset_new_empty ();
   self->filter = kb_usage_filter_new ();
   self->cancellable = g_cancellable_new ();
 }
@@ -490,6 +652,8 @@ kb_usage_model_clear (KbUsageModel *self)
   self->viewer_id = 0;
   self->n_items = 0;
   drop_pages (self);
+  forget_reads (self);
+  gtk_bitset_remove_all (self->selected);
   self->totals_valid = FALSE;
   set_loading (self, FALSE);
   if (old > 0)

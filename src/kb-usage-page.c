@@ -49,7 +49,6 @@ struct _KbUsagePage {
   KbStore           *reader;
   KbSession         *session;
   KbUsageModel      *model;
-  GtkMultiSelection *selection;
   GtkColumnView     *column_view;
   GCancellable      *cancellable;
 
@@ -785,7 +784,7 @@ confirmed_cb (GObject      *source,
 void
 kb_usage_page_confirm_selected (KbUsagePage *self)
 {
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->model));
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   GtkBitsetIter iter;
   guint position;
@@ -969,10 +968,9 @@ build (KbUsagePage *self)
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->error_label));
 
   /* The table. */
-  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
-  /* Both take ownership of their model; the page keeps its own references. */
+  /* The model is its own (multiple) selection; the view takes a reference. */
   self->column_view =
-    GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection))));
+    GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->model))));
   gtk_column_view_set_show_column_separators (self->column_view, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -1073,7 +1071,6 @@ kb_usage_page_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->reader);
   g_clear_object (&self->session);
-  g_clear_object (&self->selection);
   g_clear_object (&self->model);
   G_OBJECT_CLASS (kb_usage_page_parent_class)->dispose (object);
 }

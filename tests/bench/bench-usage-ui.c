@@ -291,6 +291,7 @@ main (int   argc,
                          month_start (0), month_start (1), month_start (0), month_start (1));
   g_print ("  baseline sqlite3 shell, same count + first page: %.1f ms\n", shell_ms (db_path, sql, NULL));
   spin_ms (800);   /* the totals */
+  g_print ("resident memory with the page open: %.1f MiB\n", rss_kib () / 1024.0);
 
   /* 2. Filter changes. */
   {

@@ -385,8 +385,18 @@ rebuild (KbSittingPage *self)
   GtkWidget *page = adw_preferences_page_new ();
   const char *usage_error = kb_session_get_usage_error (self->session);
   KbOperator *me = kb_session_get_operator (self->session);
+  /* What is typed in the open entry survives a rebuild (another change
+   * to the register, the supervisor's counts arriving). */
+  gint64 typed_id = self->open != NULL && self->task != NULL ? kb_usage_entry_get_id (self->open) : 0;
+  guint typed_position = typed_id != 0 ? gtk_drop_down_get_selected (self->task) : 0;
+  gint64 typed_task = typed_id != 0 && typed_position < self->task_ids->len
+                      ? g_array_index (self->task_ids, gint64, typed_position) : 0;
+  g_autofree char *typed_cases = typed_id != 0 ? g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->cases))) : NULL;
+  g_autofree char *typed_remarks = typed_id != 0 ? g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->remarks))) : NULL;
 
   self->save_button = self->next_button = NULL;
+  self->task = NULL;
+  self->cases = self->remarks = NULL;
   g_clear_object (&self->open);
 
   if (me != NULL)
@@ -437,6 +447,14 @@ rebuild (KbSittingPage *self)
       self->open = g_object_ref (last);
       adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
                                 ADW_PREFERENCES_GROUP (open_entry_group (self)));
+      if (typed_id == kb_usage_entry_get_id (last))
+        {
+          for (guint i = 0; i < self->task_ids->len; i++)
+            if (g_array_index (self->task_ids, gint64, i) == typed_task)
+              gtk_drop_down_set_selected (self->task, i);
+          gtk_editable_set_text (GTK_EDITABLE (self->cases), typed_cases);
+          gtk_editable_set_text (GTK_EDITABLE (self->remarks), typed_remarks);
+        }
       if (entries->len > 1)
         {
           GtkWidget *group = adw_preferences_group_new ();

@@ -19,6 +19,7 @@
 #include "kb-usage-actions.h"
 #include "kb-usage-csv.h"
 #include "kb-usage-print.h"
+#include "kb-window.h"
 
 static gboolean
 era_dates (void)
@@ -141,16 +142,11 @@ export_done_cb (GObject      *source,
   if (ok)
     {
       gint64 done = g_atomic_int_get (&export->done);
-      GtkWidget *overlay = export->parent != NULL
-                           ? gtk_widget_get_first_child (GTK_WIDGET (export->parent)) : NULL;
-
       body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Saved %'" PRId64 " entry to %s",
                                            "Saved %'" PRId64 " entries to %s", done),
                               done, export->path);
-      while (overlay != NULL && !ADW_IS_TOAST_OVERLAY (overlay))
-        overlay = gtk_widget_get_first_child (overlay);
-      if (overlay != NULL)
-        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (body));
+      if (KB_IS_WINDOW (export->parent))
+        kb_window_toast (KB_WINDOW (export->parent), body);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_message (export->parent, _("Could Not Export"), error->message);

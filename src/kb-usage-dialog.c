@@ -299,9 +299,7 @@ list_cb (GObject      *source,
 
           /* Clerks write their own backlog, supervisors their division's. */
           if (me != NULL && kb_operator_get_id (op) != kb_operator_get_id (me) &&
-              !kb_session_has_role (self->session, KB_ROLE_SECURITY_OFFICER |
-                                                   KB_ROLE_CHIEF_SECURITY_OFFICER |
-                                                   KB_ROLE_DEPUTY_CHIEF_SECURITY_OFFICER) &&
+              !kb_session_has_role (self->session, KB_ROLES_OFFICERS) &&
               !(kb_session_has_role (self->session, KB_ROLE_SUPERVISOR) &&
                 kb_operator_get_division_id (op) == kb_operator_get_division_id (me)))
             continue;
@@ -430,9 +428,7 @@ can_edit (KbUsageDialog *self)
   if (self->entry == NULL)
     return TRUE;
   return kb_usage_entry_get_operator_id (self->entry) == kb_operator_get_id (me) ||
-         kb_session_has_role (self->session, KB_ROLE_SECURITY_OFFICER |
-                                             KB_ROLE_CHIEF_SECURITY_OFFICER |
-                                             KB_ROLE_DEPUTY_CHIEF_SECURITY_OFFICER);
+         kb_session_has_role (self->session, KB_ROLES_OFFICERS);
 }
 
 static gboolean

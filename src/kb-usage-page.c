@@ -621,9 +621,7 @@ choice_init (Choice     *choice,
 static gboolean
 viewer_sees_all (KbSession *session)
 {
-  return kb_session_has_role (session, KB_ROLE_CHIEF_SECURITY_OFFICER |
-                                       KB_ROLE_DEPUTY_CHIEF_SECURITY_OFFICER |
-                                       KB_ROLE_SECURITY_OFFICER | KB_ROLE_AUDITOR);
+  return kb_session_has_role (session, KB_ROLES_OFFICERS | KB_ROLE_AUDITOR);
 }
 
 static void

@@ -32,6 +32,10 @@ typedef enum {
 
 #define KB_N_ROLES 8
 #define KB_ROLES_ALL ((1 << KB_N_ROLES) - 1)
+/* The security officers of the rules: the chief, the deputy, the officers. */
+#define KB_ROLES_OFFICERS (KB_ROLE_CHIEF_SECURITY_OFFICER | \
+                           KB_ROLE_DEPUTY_CHIEF_SECURITY_OFFICER | \
+                           KB_ROLE_SECURITY_OFFICER)
 
 const char *kb_role_get_label     (KbRoles role);
 const char *kb_role_get_nick      (KbRoles role);

@@ -270,8 +270,7 @@ append_scope (KbDb        *db,
 
   if (!active)
     g_string_append (where, " AND 0");
-  else if (roles & (KB_ROLE_CHIEF_SECURITY_OFFICER | KB_ROLE_DEPUTY_CHIEF_SECURITY_OFFICER |
-                    KB_ROLE_SECURITY_OFFICER | KB_ROLE_AUDITOR))
+  else if (roles & (KB_ROLES_OFFICERS | KB_ROLE_AUDITOR))
     ;
   else if (roles & KB_ROLE_SUPERVISOR)
     g_string_append_printf (where, " AND (u.division_id = %" PRId64 " OR u.operator_id = %" PRId64 ")",
@@ -675,7 +674,6 @@ select_rows (KbDb       *db,
              const char *where_and_order,
              gint64      a,
              const char *b,
-             gint64      c,
              GError    **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
@@ -689,7 +687,6 @@ select_rows (KbDb       *db,
   sqlite3_bind_int64 (stmt, 1, a);
   if (b != NULL)
     sqlite3_bind_text (stmt, 2, b, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, c);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, entry_from_row (stmt));
   sqlite3_reset (stmt);
@@ -748,9 +745,9 @@ kb_usage_purpose_missing (KbDb    *db,
                           GError **error)
 {
   return select_rows (db, "WHERE u.operator_id = ?1 AND u.ended_at IS NOT NULL"
-                          " AND u.task_id IS NULL AND u.confirmed_by IS NULL AND ?3 = 0"
+                          " AND u.task_id IS NULL AND u.confirmed_by IS NULL"
                           " ORDER BY u.started_at, u.id",
-                      operator_id, NULL, 0, error);
+                      operator_id, NULL, error);
 }
 
 /* Whether entry @id was closed by kb_usage_next_task(): 1 yes, 0 no,
@@ -797,11 +794,11 @@ kb_usage_sitting (KbDb        *db,
   /* A sitting is the open entry and the run of entries before it that
    * each ended exactly when the next began (a change of task). */
   g_autoptr(GPtrArray) all = select_rows (db,
-    "WHERE u.operator_id = ?1 AND t.code = ?2 AND u.manual = 0 AND ?3 = 0"
+    "WHERE u.operator_id = ?1 AND t.code = ?2 AND u.manual = 0"
     " AND u.started_at >= coalesce ((SELECT max (started_at) FROM usage x"
     "   WHERE x.operator_id = ?1 AND x.ended_at IS NULL), 0) - 86400"
     " ORDER BY u.started_at, u.id",
-    operator_id, terminal_code, 0, error);
+    operator_id, terminal_code, error);
   GPtrArray *sitting;
   gint64 next_start = -1;
   guint first;
@@ -1005,8 +1002,7 @@ require_actor (KbDb    *db,
 static gboolean
 is_officer (KbRoles roles)
 {
-  return (roles & (KB_ROLE_CHIEF_SECURITY_OFFICER | KB_ROLE_DEPUTY_CHIEF_SECURITY_OFFICER |
-                   KB_ROLE_SECURITY_OFFICER)) != 0;
+  return (roles & KB_ROLES_OFFICERS) != 0;
 }
 
 /* @active_only: FALSE to find a retired terminal too, so that what was

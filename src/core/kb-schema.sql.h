@@ -150,7 +150,8 @@ static const char kb_schema_v3[] =
   "CREATE INDEX usage_division ON usage (division_id, started_at);"
   "CREATE INDEX usage_terminal ON usage (terminal_id, started_at);"
   "CREATE INDEX usage_task ON usage (task_id, started_at);"
-  "CREATE INDEX usage_open ON usage (operator_id, terminal_id) WHERE ended_at IS NULL;"
+  /* The open entries of a terminal, read at every lock and unlock. */
+  "CREATE INDEX usage_open ON usage (terminal_id, operator_id) WHERE ended_at IS NULL;"
   "CREATE TRIGGER usage_no_delete BEFORE DELETE ON usage"
   " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
   "CREATE VIRTUAL TABLE usage_text USING fts5 (remarks, tokenize = 'trigram');";

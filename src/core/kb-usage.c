@@ -1093,8 +1093,8 @@ open_entries (KbDb        *db,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = kb_db_prepare (db, "SELECT id FROM usage WHERE ended_at IS NULL"
-                            " AND (?1 = 0 OR operator_id = ?1) AND terminal_id = ?2 ORDER BY id",
+  stmt = kb_db_prepare (db, "SELECT id FROM usage WHERE ended_at IS NULL AND terminal_id = ?2"
+                            " AND (?1 = 0 OR operator_id = ?1) ORDER BY id",
                         error);
   if (stmt == NULL)
     {

@@ -22,22 +22,16 @@ typedef struct {
 } Cell;
 
 static gboolean
-query_tooltip_cb (GtkInscription *cell,
-                  int             x,
-                  int             y,
-                  gboolean        keyboard,
-                  GtkTooltip     *tooltip)
+query_tooltip_cb (GtkLabel   *label,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip)
 {
-  const char *text = gtk_inscription_get_text (cell);
-  g_autoptr(PangoLayout) layout = NULL;
-  int width;
+  const char *text = gtk_label_get_label (label);
 
-  if (text == NULL || text[0] == '\0')
-    return FALSE;
   /* Only a cell too narrow for its text needs one. */
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (cell), text);
-  pango_layout_get_pixel_size (layout, &width, NULL);
-  if (width <= gtk_widget_get_width (GTK_WIDGET (cell)))
+  if (text[0] == '\0' || !pango_layout_is_ellipsized (gtk_label_get_layout (label)))
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -48,13 +42,12 @@ setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
             gpointer                  user_data)
 {
-  GtkWidget *label = gtk_inscription_new (NULL);
+  GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 0);
-  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (label),
-                                     GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  gtk_inscription_set_min_chars (GTK_INSCRIPTION (label), 4);
-  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (label), 14);
+  /* A GtkLabel, not a GtkInscription: inscriptions take their height
+   * from the Latin font and clip Japanese glyphs. */
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_margin_start (label, 6);
   gtk_widget_set_margin_end (label, 6);
   gtk_widget_set_has_tooltip (label, TRUE);
@@ -72,7 +65,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_list_item_get_child (list_item);
   g_autofree char *text = cell->text (item);
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (label), text);
+  gtk_label_set_label (GTK_LABEL (label), text);
   if (cell->active (item))
     gtk_widget_remove_css_class (label, "dim-label");
   else

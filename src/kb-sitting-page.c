@@ -297,7 +297,7 @@ open_entry_group (KbSittingPage *self)
   GtkStringList *names = gtk_string_list_new (NULL);
   KbUsageEntry *e = self->open;
   g_autofree char *since = kb_usage_format_time (kb_usage_entry_get_started_at (e));
-  g_autofree char *title = g_strdup_printf (_("Now, since %s"), since);
+  g_autofree char *title = g_strdup_printf (_("In Use Since %s"), since);
   guint selected = 0;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);

@@ -92,8 +92,10 @@ add_info (KbUsageDialog *self,
   GtkWidget *label = gtk_label_new (value);
 
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_tooltip_text (label, value);
   return add_row (self, group, NULL, title, label);
 }
 
@@ -572,6 +574,7 @@ build (KbUsageDialog *self)
                   : _("A correction is kept beside the original in the journal, with its reason. "
                       "A confirmed entry needs confirming again."));
     }
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (work), _("Recorded Work"));
   if (e != NULL)
     {
       GtkWidget *history = gtk_button_new_with_mnemonic (_("_History"));

@@ -814,18 +814,34 @@ confirm_clicked_cb (KbUsagePage *self)
   kb_usage_page_confirm_selected (self);
 }
 
-static void
-row_activated_cb (KbUsagePage *self,
-                  guint        position)
+/**
+ * kb_usage_page_open_entry:
+ * @position: a row of the list
+ *
+ * Opens the entry shown at @position, if its row has been read.
+ *
+ * Returns: (transfer none) (nullable): the entry's dialog
+ */
+GtkWidget *
+kb_usage_page_open_entry (KbUsagePage *self,
+                          guint        position)
 {
   g_autoptr(KbUsageEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->model), position);
   GtkWidget *dialog;
 
   if (entry == NULL || !kb_usage_entry_is_loaded (entry))
-    return;
+    return NULL;
   dialog = kb_usage_dialog_new (self->store, self->reader, self->session, entry);
   gtk_window_set_transient_for (GTK_WINDOW (dialog), page_window (self));
   gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+row_activated_cb (KbUsagePage *self,
+                  guint        position)
+{
+  kb_usage_page_open_entry (self, position);
 }
 
 /**
@@ -874,15 +890,15 @@ static const struct {
   int width;             /* fixed width in pixels, -1 to share the rest */
 } columns[] = {
   { N_("Date"), (KbCellText) cell_date, KB_USAGE_SORT_START, 150 },
-  { N_("Start"), (KbCellText) cell_start, -1, 58 },
-  { N_("End"), (KbCellText) cell_end, -1, 58 },
+  { N_("Start"), (KbCellText) cell_start, -1, 62 },
+  { N_("End"), (KbCellText) cell_end, -1, 62 },
   { N_("Terminal"), (KbCellText) cell_terminal, KB_USAGE_SORT_TERMINAL, 72 },
   { N_("Operator"), (KbCellText) cell_operator, KB_USAGE_SORT_OPERATOR, 112 },
   { N_("Division"), (KbCellText) cell_division, KB_USAGE_SORT_DIVISION, 112 },
   { N_("Business Task"), (KbCellText) cell_task, KB_USAGE_SORT_TASK, -1 },
   { N_("Cases"), (KbCellText) cell_cases, KB_USAGE_SORT_CASES, 58 },
   { N_("Remarks"), (KbCellText) cell_remarks, -1, -1 },
-  { N_("Status"), (KbCellText) cell_status, -1, 104 },
+  { N_("Status"), (KbCellText) cell_status, -1, 120 },
   { N_("Confirmed By"), (KbCellText) cell_confirmed, KB_USAGE_SORT_CONFIRMED, 160 },
 };
 

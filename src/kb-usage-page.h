@@ -34,6 +34,8 @@ void           kb_usage_page_set_search  (KbUsagePage *self,
                                           const char  *text);
 void           kb_usage_page_confirm_selected (KbUsagePage *self);
 GtkWidget     *kb_usage_page_open_manual (KbUsagePage *self);
+GtkWidget     *kb_usage_page_open_entry  (KbUsagePage *self,
+                                          guint        position);
 
 char          *kb_usage_format_date      (gint64       unix_time);
 char          *kb_usage_format_time      (gint64       unix_time);

@@ -26,6 +26,7 @@
 #include "kb-record-dialog.h"
 #include "kb-session.h"
 #include "kb-sitting-page.h"
+#include "kb-usage-dialog.h"
 #include "kb-usage-actions.h"
 #include "kb-usage-page.h"
 #include "kb-window.h"
@@ -218,6 +219,39 @@ main (int   argc,
           gtk_selection_model_select_all (selection);
           kb_usage_page_confirm_selected (usage);
           spin (1500);
+        }
+      if (open != NULL && g_str_has_prefix (open, "usage-"))
+        {
+          GtkWidget *dialog = NULL;
+
+          if (g_str_equal (open, "usage-entry"))
+            dialog = kb_usage_page_open_entry (usage, 0);
+          else if (g_str_equal (open, "usage-manual"))
+            dialog = kb_usage_page_open_manual (usage);
+          else if (g_str_equal (open, "usage-print"))
+            kb_usage_print_run (GTK_WINDOW (window), kb_window_get_reader (window),
+                                kb_usage_model_get_viewer (kb_usage_page_get_model (usage)), 0);
+          spin (1200);
+          if (dialog != NULL && fill != NULL)
+            {
+              g_auto(GStrv) pairs = g_strsplit (fill, ";", -1);
+
+              for (guint i = 0; pairs[i] != NULL; i++)
+                {
+                  g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+                  if (g_strv_length (kv) != 2)
+                    continue;
+                  if (g_str_equal (kv[0], "task"))
+                    kb_usage_dialog_set_task (KB_USAGE_DIALOG (dialog), atoi (kv[1]));
+                  else
+                    kb_usage_dialog_set_field (KB_USAGE_DIALOG (dialog), kv[0], kv[1]);
+                }
+              kb_usage_dialog_save (KB_USAGE_DIALOG (dialog));
+              spin (1200);
+            }
+          g_clear_pointer (&fill, g_free);
+          g_clear_pointer (&open, g_free);
         }
       if (csv != NULL)
         {

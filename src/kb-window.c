@@ -48,6 +48,7 @@ struct _KbWindow {
   GtkToggleButton *search_button;
   GtkStack        *page_stack;
   KbStore         *reader;
+  char            *terminal;      /* this terminal's code */
 
   GBinding        *search_binding;   /* owned by the page and the button */
 };
@@ -334,10 +335,10 @@ static void
 start_session (KbWindow *self)
 {
   g_autoptr(KbCardMonitor) monitor = kb_card_monitor_new (KB_ACCEPT_VIRTUAL_READER);
-  g_autofree char *terminal =
-    kb_application_get_terminal (KB_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
 
-  self->session = kb_session_new (self->store, monitor, terminal);
+  /* The code read when the store was opened: by now the window may have
+   * been closed and have no application to ask. */
+  self->session = kb_session_new (self->store, monitor, self->terminal);
   idle_setting_cb (self);
   g_signal_connect_object (self->settings, "changed::idle-lock-minutes",
                            G_CALLBACK (idle_setting_cb), self, G_CONNECT_SWAPPED);
@@ -403,6 +404,8 @@ open_store (KbWindow      *self,
   g_autofree char *default_path = kb_default_database_path ();
   g_autofree char *terminal = kb_application_get_terminal (app);
 
+  g_free (self->terminal);
+  self->terminal = g_strdup (terminal);
   /* The default folder is ours: keep it private even if it already existed. */
   if (g_strcmp0 (path, default_path) == 0)
     {
@@ -697,6 +700,7 @@ kb_window_finalize (GObject *object)
   g_clear_object (&self->reader);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_free (self->terminal);
 
   G_OBJECT_CLASS (kb_window_parent_class)->finalize (object);
 }

@@ -54,6 +54,24 @@ static const KbRegister registers[] = {
     "SELECT t.id, t.terminal_id, t.operator_id, t.division_id, t.task_id, t.cases,"
     " t.remarks, t.started_at, t.ended_at, t.manual, t.confirmed_by, t.confirmed_at"
     " FROM usage t" },
+  { "backup", "backups", N_("backups"),
+    "SELECT t.id, t.made_at, t.made_by, t.path, t.size, t.digest, t.journal_seq,"
+    " t.verified_at, t.verified_by FROM backups t" },
+  { "asset", "assets", N_("information assets"),
+    "SELECT t.id, t.number, t.name, t.kind, t.classification, t.location, t.custodian_id,"
+    " t.division_id, t.acquired_on, t.status, t.holds_data, t.inventory_days, t.checked_on,"
+    " t.borrower_id, t.due_on, t.notes FROM assets t" },
+  { "asset-event", "asset_events", N_("asset events"),
+    "SELECT t.id, t.asset_id, t.kind, t.at, t.actor_id, t.from_operator_id, t.to_operator_id,"
+    " t.from_status, t.to_status, t.due_on, t.location, t.condition, t.reason"
+    " FROM asset_events t" },
+  { "disposal", "disposals", N_("disposals"),
+    "SELECT t.id, t.asset_id, t.requested_by, t.requested_at, t.reason, t.method, t.data,"
+    " t.backup_id, t.status, t.decided_by, t.decided_at FROM disposals t" },
+  { "room", "room_entries", N_("equipment-room entries"),
+    "SELECT t.id, t.room, t.operator_id, t.visitor_name, t.visitor_org, t.purpose,"
+    " t.entered_at, t.left_at, t.escort_id, t.key_label, t.key_returned_at, t.recorded_by"
+    " FROM room_entries t" },
 };
 
 const KbRegister *

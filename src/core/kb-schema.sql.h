@@ -156,9 +156,132 @@ static const char kb_schema_v3[] =
   " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
   "CREATE VIRTUAL TABLE usage_text USING fts5 (remarks, tokenize = 'trigram');";
 
+/* Version 4: the information-asset register, its backups and the
+ * equipment-room entry log. Dates a person types (acquisition, expected
+ * return, inventory) are ISO dates, 'YYYY-MM-DD'; moments are Unix seconds
+ * (UTC). An asset's movements are rows of asset_events, never edits of
+ * older ones; a disposal is requested by one person and decided by a
+ * security officer who is someone else, which the table itself enforces. */
+static const char kb_schema_v4[] =
+  "CREATE TABLE backups ("
+  "  id INTEGER PRIMARY KEY,"
+  "  made_at INTEGER NOT NULL,"
+  "  made_by INTEGER REFERENCES operators (id),"   /* NULL: the command line */
+  "  path TEXT NOT NULL,"
+  "  size INTEGER NOT NULL CHECK (size > 0),"
+  "  digest TEXT NOT NULL,"                         /* SHA-256 of the file, hex */
+  "  journal_seq INTEGER NOT NULL,"                 /* the journal head it holds */
+  "  verified_at INTEGER,"
+  "  verified_by INTEGER REFERENCES operators (id)"
+  ") STRICT;"
+  "CREATE INDEX backups_made ON backups (made_at);"
+  "CREATE INDEX backups_digest ON backups (digest);"
+
+  "CREATE TABLE assets ("
+  "  id INTEGER PRIMARY KEY,"
+  "  number TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('equipment', 'software', 'media', 'document')),"
+  "  classification INTEGER NOT NULL CHECK (classification BETWEEN 1 AND 3),"
+  "  location TEXT NOT NULL,"
+  "  custodian_id INTEGER NOT NULL REFERENCES operators (id),"
+  "  division_id INTEGER NOT NULL REFERENCES divisions (id),"
+  "  acquired_on TEXT NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'in-use'"
+  "    CHECK (status IN ('in-use', 'stored', 'lent', 'repair', 'disposed')),"
+  "  holds_data INTEGER NOT NULL DEFAULT 0 CHECK (holds_data IN (0, 1)),"
+  "  inventory_days INTEGER NOT NULL DEFAULT 365 CHECK (inventory_days BETWEEN 1 AND 3660),"
+  "  checked_on TEXT,"
+  "  borrower_id INTEGER REFERENCES operators (id),"
+  "  due_on TEXT,"
+  "  notes TEXT NOT NULL DEFAULT '',"
+  "  CHECK ((status = 'lent') = (borrower_id IS NOT NULL)),"
+  "  CHECK ((borrower_id IS NULL) = (due_on IS NULL))"
+  ") STRICT;"
+  "CREATE INDEX assets_custodian ON assets (custodian_id);"
+  "CREATE INDEX assets_division ON assets (division_id);"
+  "CREATE INDEX assets_status ON assets (status);"
+
+  "CREATE TABLE asset_events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  asset_id INTEGER NOT NULL REFERENCES assets (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('register', 'amend', 'handover', 'lend', 'return',"
+  "    'status', 'check', 'dispose-request', 'dispose-approve', 'dispose-reject')),"
+  "  at INTEGER NOT NULL,"
+  "  actor_id INTEGER REFERENCES operators (id),"
+  "  from_operator_id INTEGER REFERENCES operators (id),"
+  "  to_operator_id INTEGER REFERENCES operators (id),"
+  "  from_status TEXT,"
+  "  to_status TEXT,"
+  "  due_on TEXT,"
+  "  location TEXT,"
+  "  condition TEXT CHECK (condition IS NULL OR condition IN ('good', 'damaged', 'missing')),"
+  "  reason TEXT NOT NULL DEFAULT ''"
+  ") STRICT;"
+  "CREATE INDEX asset_events_asset ON asset_events (asset_id, at);"
+
+  "CREATE TABLE disposals ("
+  "  id INTEGER PRIMARY KEY,"
+  "  asset_id INTEGER NOT NULL REFERENCES assets (id),"
+  "  requested_by INTEGER NOT NULL REFERENCES operators (id),"
+  "  requested_at INTEGER NOT NULL,"
+  "  reason TEXT NOT NULL CHECK (reason <> ''),"
+  "  method TEXT NOT NULL"
+  "    CHECK (method IN ('shredding', 'degaussing', 'destruction', 'vendor')),"
+  "  data TEXT NOT NULL CHECK (data IN ('none', 'backed-up', 'not-needed')),"
+  "  backup_id INTEGER REFERENCES backups (id),"
+  "  status TEXT NOT NULL DEFAULT 'requested'"
+  "    CHECK (status IN ('requested', 'approved', 'rejected')),"
+  "  decided_by INTEGER REFERENCES operators (id),"
+  "  decided_at INTEGER,"
+  "  CHECK ((data = 'backed-up') = (backup_id IS NOT NULL)),"
+  "  CHECK ((status = 'requested') = (decided_by IS NULL)),"
+  "  CHECK ((decided_by IS NULL) = (decided_at IS NULL)),"
+  "  CHECK (decided_by IS NULL OR decided_by <> requested_by)"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX disposals_pending ON disposals (asset_id) WHERE status = 'requested';"
+
+  "CREATE TABLE room_entries ("
+  "  id INTEGER PRIMARY KEY,"
+  "  room TEXT NOT NULL,"
+  "  operator_id INTEGER REFERENCES operators (id),"
+  "  visitor_name TEXT,"
+  "  visitor_org TEXT,"
+  "  purpose TEXT NOT NULL CHECK (purpose <> ''),"
+  "  entered_at INTEGER NOT NULL,"
+  "  left_at INTEGER CHECK (left_at IS NULL OR left_at >= entered_at),"
+  "  escort_id INTEGER REFERENCES operators (id),"
+  "  key_label TEXT,"
+  "  key_returned_at INTEGER CHECK (key_returned_at IS NULL OR key_returned_at >= entered_at),"
+  "  recorded_by INTEGER REFERENCES operators (id),"
+  "  CHECK ((operator_id IS NULL) <> (visitor_name IS NULL)),"
+  "  CHECK ((visitor_name IS NULL) = (visitor_org IS NULL)),"
+  "  CHECK (visitor_name IS NULL OR escort_id IS NOT NULL),"
+  "  CHECK (escort_id IS NULL OR operator_id IS NULL OR escort_id <> operator_id),"
+  "  CHECK (key_returned_at IS NULL OR key_label IS NOT NULL)"
+  ") STRICT;"
+  "CREATE INDEX room_entries_entered ON room_entries (entered_at);"
+  "CREATE INDEX room_entries_inside ON room_entries (room) WHERE left_at IS NULL;"
+  "CREATE INDEX room_entries_keys ON room_entries (room)"
+  "  WHERE key_label IS NOT NULL AND key_returned_at IS NULL;"
+
+  "CREATE TRIGGER backups_no_delete BEFORE DELETE ON backups"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER assets_no_delete BEFORE DELETE ON assets"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER asset_events_no_delete BEFORE DELETE ON asset_events"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER asset_events_no_update BEFORE UPDATE ON asset_events"
+  " BEGIN SELECT RAISE (ABORT, 'asset events are never edited'); END;"
+  "CREATE TRIGGER disposals_no_delete BEFORE DELETE ON disposals"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER room_entries_no_delete BEFORE DELETE ON room_entries"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;";
+
 static const char * const kb_schema_migrations[] = {
   NULL,          /* version 0: the empty file */
   kb_schema_v1,
   kb_schema_v2,
   kb_schema_v3,
+  kb_schema_v4,
 };

@@ -914,3 +914,335 @@ out:
   g_string_chunk_free (gen.strings);
   return ok;
 }
+
+/* --- the equipment-room log ------------------------------------------------- */
+
+#define DEMO_ROOM_MAIN   "機器設置室 (本庁舎3階)"
+#define DEMO_ROOM_SERVER "サーバー室 (西庁舎)"
+#define DEMO_KEY_MAIN    "機器設置室 鍵1"
+#define DEMO_KEY_SPARE   "機器設置室 鍵2"
+#define DEMO_KEY_SERVER  "サーバー室 鍵A"
+
+/* The staff of the Information Policy Division go in on their own. */
+static const struct {
+  const char *room;
+  const char *key;
+  const char *purpose;
+  const char *staff;
+  int minutes;
+  int weight;
+} demo_room_errands[] = {
+  { DEMO_ROOM_MAIN, DEMO_KEY_MAIN, "住基ネット機器の日常点検", "N2001", 20, 6 },
+  { DEMO_ROOM_MAIN, DEMO_KEY_MAIN, "バックアップ媒体の交換", "N2002", 15, 4 },
+  { DEMO_ROOM_MAIN, DEMO_KEY_MAIN, "ファイアウォールのログ確認", "N2001", 40, 2 },
+  { DEMO_ROOM_SERVER, DEMO_KEY_SERVER, "サーバーの稼働状況確認", "N2001", 30, 3 },
+  { DEMO_ROOM_SERVER, DEMO_KEY_SERVER, "UPSの状態確認", "N2002", 10, 2 },
+  { DEMO_ROOM_MAIN, DEMO_KEY_MAIN, "入退室・施錠状況の確認（内部監査）", "N1001", 30, 1 },
+};
+
+/* Vendors come escorted; the escort holds the key. */
+static const struct {
+  const char *room;
+  const char *name;
+  const char *org;
+  const char *purpose;
+  const char *escort;
+  int minutes;
+} demo_room_visits[] = {
+  { DEMO_ROOM_MAIN, "佐藤 健一", "富士通Japan 保守担当", "CS端末・サーバーの定期保守", "N2001", 120 },
+  { DEMO_ROOM_SERVER, "山口 亮", "NTT東日本 長野支店", "専用回線の切替試験", "N2001", 90 },
+  { DEMO_ROOM_MAIN, "小池 真司", "長野電設工業", "空調設備の定期点検", "N2002", 60 },
+  { DEMO_ROOM_SERVER, "佐藤 健一", "富士通Japan 保守担当", "UPSバッテリーの交換", "N2002", 150 },
+};
+
+typedef struct {
+  const char *room;
+  gint64 operator_id;
+  const char *visitor_name;
+  const char *visitor_org;
+  const char *purpose;          /* in gen->strings or static */
+  gint64 entered_at;
+  gint64 left_at;               /* 0: still inside */
+  gint64 escort_id;
+  const char *key;              /* NULL: none */
+  gint64 key_returned_at;       /* 0: still out */
+} DemoStay;
+
+static gint64
+demo_staff_id (KbDb        *db,
+               const char  *staff,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT id FROM operators"
+                                          " WHERE staff_number = ?1 AND active = 1", error);
+  gint64 id = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, staff, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (id == 0 && (error == NULL || *error == NULL))
+    g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_NOT_FOUND,
+                 _("The demo office is incomplete; its equipment-room log cannot be added"));
+  return id;
+}
+
+static int
+compare_stays (gconstpointer a,
+               gconstpointer b)
+{
+  const DemoStay *x = a, *y = b;
+
+  return (x->entered_at > y->entered_at) - (x->entered_at < y->entered_at);
+}
+
+static gint64
+demo_local (GTimeZone   *tz,
+            const GDate *day,
+            int          minutes)
+{
+  g_autoptr(GDateTime) t = g_date_time_new (tz, g_date_get_year (day), g_date_get_month (day),
+                                            g_date_get_day (day), minutes / 60, minutes % 60, 0);
+
+  return g_date_time_to_unix (t);
+}
+
+/* One office day: an errand or two, now and then a vendor's visit. */
+static void
+demo_room_day (GArray        *stays,
+               GRand         *rand,
+               GTimeZone     *tz,
+               const GDate   *day,
+               const gint64  *errand_ids,
+               const gint64  *visit_escort_ids,
+               guint         *next_visit,
+               gboolean       visit)
+{
+  int minute = 9 * 60 + g_rand_int_range (rand, 0, 90);
+  int n_errands = g_rand_double (rand) < 0.45 ? 0 : g_rand_int_range (rand, 1, 3);
+  int total_weight = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_room_errands); i++)
+    total_weight += demo_room_errands[i].weight;
+
+  if (visit)
+    {
+      guint v = (*next_visit)++ % G_N_ELEMENTS (demo_room_visits);
+      int length = demo_room_visits[v].minutes + g_rand_int_range (rand, -20, 21);
+      int start = 10 * 60 + g_rand_int_range (rand, 0, 60);
+      gint64 in = demo_local (tz, day, start);
+      gint64 out = demo_local (tz, day, start + length);
+      const char *key = g_str_equal (demo_room_visits[v].room, DEMO_ROOM_MAIN)
+                        ? DEMO_KEY_MAIN : DEMO_KEY_SERVER;
+      DemoStay escort = { demo_room_visits[v].room, visit_escort_ids[v], NULL, NULL,
+                          "業者作業の立会い", in, out + 5 * 60, 0, key, out + 5 * 60 };
+      DemoStay vendor = { demo_room_visits[v].room, 0, demo_room_visits[v].name,
+                          demo_room_visits[v].org, demo_room_visits[v].purpose, in, out,
+                          visit_escort_ids[v], NULL, 0 };
+
+      g_array_append_val (stays, escort);
+      g_array_append_val (stays, vendor);
+      /* The errands of the day wait until the visit is over. */
+      minute = MAX (minute, start + length + 20);
+    }
+
+  for (int n = 0; n < n_errands; n++)
+    {
+      int pick = g_rand_int_range (rand, 0, total_weight);
+      guint e = 0;
+      int length;
+      DemoStay stay = { 0 };
+
+      while (pick >= demo_room_errands[e].weight)
+        pick -= demo_room_errands[e++].weight;
+      length = MAX (5, demo_room_errands[e].minutes + g_rand_int_range (rand, -8, 15));
+      if (minute + length > 17 * 60)
+        break;
+      stay.room = demo_room_errands[e].room;
+      stay.operator_id = errand_ids[e];
+      stay.purpose = demo_room_errands[e].purpose;
+      stay.entered_at = demo_local (tz, day, minute);
+      stay.left_at = demo_local (tz, day, minute + length);
+      stay.key = demo_room_errands[e].key;
+      stay.key_returned_at = stay.left_at;
+      g_array_append_val (stays, stay);
+      minute += length + g_rand_int_range (rand, 40, 150);
+    }
+}
+
+static gboolean
+demo_room_write (KbDb          *db,
+                 GArray        *stays,
+                 GError       **error)
+{
+  for (guint i = 0; i < stays->len; i++)
+    {
+      const DemoStay *s = &g_array_index (stays, DemoStay, i);
+      sqlite3_stmt *stmt;
+      gint64 id;
+
+      stmt = kb_db_prepare (db, "INSERT INTO room_entries (room, operator_id, visitor_name,"
+                                " visitor_org, purpose, entered_at, escort_id, key_label,"
+                                " recorded_by)"
+                                " VALUES (?1, nullif (?2, 0), ?3, ?4, ?5, ?6, nullif (?7, 0), ?8,"
+                                " nullif (?9, 0))", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, s->room, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, s->operator_id);
+      sqlite3_bind_text (stmt, 3, s->visitor_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, s->visitor_org, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, s->purpose, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 6, s->entered_at);
+      sqlite3_bind_int64 (stmt, 7, s->escort_id);
+      sqlite3_bind_text (stmt, 8, s->key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 9, kb_db_get_actor (db));
+      if (!kb_db_step_done (db, stmt, error))
+        return FALSE;
+      id = sqlite3_last_insert_rowid (kb_db_get_handle (db));
+      if (!kb_journal_record (db, "room.enter", "room", id, NULL, error))
+        return FALSE;
+      if (s->left_at == 0)
+        continue;
+
+      stmt = kb_db_prepare (db, "UPDATE room_entries SET left_at = ?2,"
+                                " key_returned_at = nullif (?3, 0) WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int64 (stmt, 2, s->left_at);
+      sqlite3_bind_int64 (stmt, 3, s->key_returned_at);
+      if (!kb_db_step_done (db, stmt, error))
+        return FALSE;
+      if (s->key != NULL && s->key_returned_at == 0)
+        {
+          g_autoptr(GString) buf = g_string_new (NULL);
+          g_autofree char *detail = NULL;
+          KbCanon canon;
+
+          kb_canon_init (&canon, buf);
+          kb_canon_add_string (&canon, "key", "kept");
+          kb_canon_finish (&canon);
+          detail = g_string_free (g_steal_pointer (&buf), FALSE);
+          if (!kb_journal_record (db, "room.leave", "room", id, detail, error))
+            return FALSE;
+        }
+      else if (!kb_journal_record (db, "room.leave", "room", id, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * kb_demo_seed_room:
+ * @now: the moment the demo is seeded
+ *
+ * Fills the equipment-room log of the demo office with three months up to
+ * @now: the network administrator (N2001) and his clerk going in, the
+ * security officer's inspections, vendors escorted by them. At @now one
+ * person is still inside the server room, and a key taken out of the
+ * equipment room on the last office day has not come back. All entries
+ * are recorded by N2001. One transaction; refused when the log already
+ * has entries.
+ */
+gboolean
+kb_demo_seed_room (KbDb       *db,
+                   GDateTime  *now,
+                   GError    **error)
+{
+  g_autoptr(GArray) stays = g_array_new (FALSE, FALSE, sizeof (DemoStay));
+  g_autofree char *terminal = NULL;
+  GTimeZone *tz;
+  GRand *rand;
+  gint64 errand_ids[G_N_ELEMENTS (demo_room_errands)];
+  gint64 escort_ids[G_N_ELEMENTS (demo_room_visits)];
+  gint64 keeper, clerk, actor, until;
+  guint next_visit = 0, since_visit = 0;
+  GDate today, day, last;
+  sqlite3_stmt *stmt;
+  gboolean ok;
+  int y, m, d, n_rows;
+
+  g_return_val_if_fail (now != NULL, FALSE);
+
+  stmt = kb_db_prepare (db, "SELECT count (*) FROM room_entries", error);
+  if (stmt == NULL)
+    return FALSE;
+  n_rows = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : -1;
+  sqlite3_reset (stmt);
+  if (n_rows != 0)
+    {
+      g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
+                   _("The equipment-room log already has entries; the demo’s are only added "
+                     "to an empty log. Nothing was changed."));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_room_errands); i++)
+    if ((errand_ids[i] = demo_staff_id (db, demo_room_errands[i].staff, error)) == 0)
+      return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (demo_room_visits); i++)
+    if ((escort_ids[i] = demo_staff_id (db, demo_room_visits[i].escort, error)) == 0)
+      return FALSE;
+  if ((keeper = demo_staff_id (db, "N2001", error)) == 0 ||
+      (clerk = demo_staff_id (db, "N2002", error)) == 0)
+    return FALSE;
+
+  tz = g_date_time_get_timezone (now);
+  until = g_date_time_to_unix (now);
+  g_date_time_get_ymd (now, &y, &m, &d);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, d, m, y);
+
+  /* The last office day before today: the key that stayed out. */
+  last = today;
+  do
+    g_date_subtract_days (&last, 1);
+  while (!is_office_day (&last));
+
+  rand = g_rand_new_with_seed (20260701);
+  day = today;
+  g_date_subtract_months (&day, 3);
+  for (; g_date_compare (&day, &last) < 0; g_date_add_days (&day, 1))
+    if (is_office_day (&day))
+      {
+        /* A vendor about every two weeks. */
+        gboolean visit = ++since_visit >= 8 && g_rand_double (rand) < 0.3;
+
+        if (visit)
+          since_visit = 0;
+        demo_room_day (stays, rand, tz, &day, errand_ids, escort_ids, &next_visit, visit);
+      }
+  g_rand_free (rand);
+
+  {
+    DemoStay kept = { DEMO_ROOM_MAIN, clerk, NULL, NULL, "バックアップ媒体の持ち出し準備",
+                      demo_local (tz, &last, 16 * 60 + 20), demo_local (tz, &last, 16 * 60 + 45),
+                      0, DEMO_KEY_SPARE, 0 };
+    DemoStay inside = { DEMO_ROOM_SERVER, keeper, NULL, NULL, "ファームウェア更新前の構成確認",
+                        until - 40 * 60, 0, 0, DEMO_KEY_SERVER, 0 };
+
+    /* The history ends the office day before the last one, so the spare
+     * key and the server room are free for these two. */
+    g_array_append_val (stays, kept);
+    g_array_append_val (stays, inside);
+  }
+  g_array_sort (stays, compare_stays);
+
+  actor = kb_db_get_actor (db);
+  terminal = g_strdup (kb_db_get_terminal (db));
+  if (!kb_db_begin (db, error))
+    return FALSE;
+  /* Written as the network administrator keeps the log. */
+  kb_db_set_actor (db, keeper, terminal);
+  ok = demo_room_write (db, stays, error);
+  kb_db_set_actor (db, actor, terminal);
+  if (!ok)
+    {
+      kb_db_rollback (db);
+      return FALSE;
+    }
+  return kb_db_commit (db, error);
+}

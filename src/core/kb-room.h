@@ -26,8 +26,14 @@ G_BEGIN_DECLS
 #define KB_FIELD_LEFT          "left"
 #define KB_FIELD_ESCORT        "escort"
 #define KB_FIELD_KEY           "key"
+#define KB_FIELD_RETURNED      "returned"   /* the time a key came back */
 
+/* Limits, in characters. A visitor's name is as long as an operator's
+ * (KB_MAX_NAME); an organisation as long as a location. */
+#define KB_ROOM_MAX_ROOM    60
 #define KB_ROOM_MAX_PURPOSE 200
+#define KB_ROOM_MAX_ORG     100
+#define KB_ROOM_MAX_KEY     40
 
 /* Who keeps the log, and who may read it. */
 #define KB_ROLES_ROOM_KEEPERS  (KB_ROLES_OFFICERS | KB_ROLE_NETWORK_ADMINISTRATOR)
@@ -58,7 +64,15 @@ gboolean    kb_room_entry_get_key_out         (KbRoomEntry *self);
  * organisation and an escort (an operator, not the person); nobody can be
  * inside the same room twice; a key can be out to one person at a time.
  * @entered: "HH:MM" today or "YYYY-MM-DD HH:MM" (local time); NULL: now,
- * and never in the future. */
+ * and never in the future.
+ *
+ * Keepers (KB_ROLES_ROOM_KEEPERS) write, readers (KB_ROLES_ROOM_READERS)
+ * read; anyone else is refused with KB_STORE_ERROR_REFUSED. Visitors are
+ * the same person when their name and organisation are (compared after
+ * NFKC, so full-width letters and U+3000 do not make a second person).
+ * Key labels are a room's own: "鍵1" of two rooms are two keys. Each
+ * change is journaled ("room.enter", "room.leave", "room.key-return",
+ * entity "room") in the transaction that makes it. */
 typedef struct {
   const char *room;
   gint64      operator_id;

@@ -36,9 +36,11 @@ G_BEGIN_DECLS
 #define KB_FIELD_METHOD          "method"
 #define KB_FIELD_DATA            "data"
 #define KB_FIELD_BACKUP          "backup"
+#define KB_FIELD_SEEN_BY         "seen-by"
 
 #define KB_ASSET_MAX_NUMBER  32
 #define KB_ASSET_MAX_NOTES   1000
+#define KB_ASSET_MAX_NAME    100
 #define KB_ASSET_DEFAULT_INVENTORY_DAYS 365
 #define KB_ASSET_DUE_SOON_DAYS 30       /* "due" this many days ahead */
 
@@ -98,8 +100,12 @@ const char    *kb_asset_status_get_label     (KbAssetStatus     status);
 const char    *kb_asset_classification_get_label (int           classification);
 const char    *kb_asset_condition_to_string  (KbAssetCondition  condition);
 const char    *kb_asset_condition_get_label  (KbAssetCondition  condition);
+gboolean       kb_asset_condition_from_string (const char      *s,
+                                               KbAssetCondition *condition);
 const char    *kb_disposal_method_to_string  (KbDisposalMethod  method);
 const char    *kb_disposal_method_get_label  (KbDisposalMethod  method);
+gboolean       kb_disposal_method_from_string (const char      *s,
+                                               KbDisposalMethod *method);
 const char    *kb_disposal_data_get_label    (KbDisposalData    data);
 
 #define KB_TYPE_ASSET (kb_asset_get_type ())
@@ -160,6 +166,9 @@ KbAsset      *kb_assets_get             (KbDb                *db,
                                          const char          *today,
                                          GError             **error);
 
+/* n_inventory_due counts what KB_ASSET_SHOW_INVENTORY_DUE lists (due soon
+ * or overdue), n_inventory_overdue those of them already overdue; likewise
+ * n_lent and n_return_overdue. */
 typedef struct {
   guint n_current;
   guint n_inventory_due;
@@ -291,6 +300,8 @@ const char  *kb_asset_event_get_due_on      (KbAssetEvent *self);
 const char  *kb_asset_event_get_location    (KbAssetEvent *self);
 const char  *kb_asset_event_get_condition   (KbAssetEvent *self);
 const char  *kb_asset_event_get_reason      (KbAssetEvent *self);
+/* Disposal events: the request's method ('shredding', …); else NULL. */
+const char  *kb_asset_event_get_method      (KbAssetEvent *self);
 /* One translated line saying what happened ("Handed over from A to B"). */
 char        *kb_asset_event_describe        (KbAssetEvent *self);
 

@@ -3,37 +3,23 @@
  * Copyright 2026 The Kanribo developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The usage register as CSV. Japanese Excel reads a CSV file as Shift_JIS
- * unless it starts with a UTF-8 byte order mark, and expects CRLF line
- * ends; so the file has both. Fields follow RFC 4180: text in double
- * quotes with quotes doubled, numbers bare.
- *
- * The file is written beside its destination under a temporary name,
- * flushed to the disk, then renamed over the destination: whoever opens
- * the destination sees the old file or the whole new one, never half.
+ * The usage register as CSV, written by kb-csv.c's conventions (a byte
+ * order mark and CRLF for Japanese Excel, RFC 4180 quoting, formula-safe
+ * cells, a file that appears only when complete).
  */
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <unistd.h>
-
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
+#include "kb-csv.h"
 #include "kb-era.h"
 #include "kb-usage-csv.h"
 
 /* Rows between two progress reports. */
 #define PROGRESS_EVERY 1000
-/* Bytes gathered before they go to the file. */
-#define FLUSH_SIZE (64 * 1024)
-
 typedef struct {
-  int             fd;
-  const char     *dir;        /* for messages */
+  KbCsvFile      *file;
   GString        *buf;
   gboolean        era_dates;
   KbProgressFunc  progress;
@@ -42,96 +28,6 @@ typedef struct {
   gint64          done;
   gint64          total;
 } Export;
-
-/* An error about writing into @dir, from errno @errsv. A full disk is
- * said plainly, with where, because it is the one the user can fix. */
-static void
-set_write_error (GError     **error,
-                 int          errsv,
-                 const char  *dir)
-{
-  g_autofree char *where = g_filename_display_name (dir);
-
-  if (errsv == ENOSPC || errsv == EDQUOT)
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                 _("The disk is full: there is no room for the export in “%s”"), where);
-  else
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                 _("Cannot write the export in “%s”: %s"), where, g_strerror (errsv));
-}
-
-static gboolean
-flush (Export  *self,
-       GError **error)
-{
-  gsize written = 0;
-
-  while (written < self->buf->len)
-    {
-      gssize n = write (self->fd, self->buf->str + written, self->buf->len - written);
-
-      if (n < 0)
-        {
-          int errsv = errno;
-
-          if (errsv == EINTR)
-            continue;
-          set_write_error (error, errsv, self->dir);
-          return FALSE;
-        }
-      written += n;
-    }
-  g_string_truncate (self->buf, 0);
-  return TRUE;
-}
-
-/* Spreadsheets run a cell that starts with = + - or @ as a formula (and
- * some strip a leading tab or carriage return first), so a remark such as
- * =HYPERLINK("http://…") would become a live link or worse in whoever
- * opens the export: CSV injection. A leading apostrophe makes the cell
- * text. Excel shows the apostrophe of a CSV cell, which is the price of
- * not running what an operator typed. */
-static gboolean
-needs_escape (const char *text)
-{
-  return text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
-}
-
-/* A text field, quoted. Line breaks inside it are written as a bare LF,
- * as Excel itself writes a cell with Alt+Enter breaks; the row ends are
- * CRLF, so a reader never takes a break inside a remark for a new row. */
-static void
-append_text (GString    *line,
-             const char *text)
-{
-  if (text == NULL)
-    text = "";
-
-  g_string_append_c (line, '"');
-  if (needs_escape (text))
-    g_string_append_c (line, '\'');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append (line, "\"\"");
-      else if (*p == '\r')
-        {
-          if (p[1] != '\n')
-            g_string_append_c (line, '\n');
-        }
-      else
-        g_string_append_c (line, *p);
-    }
-  g_string_append_c (line, '"');
-}
-
-static void
-append_number (GString *line,
-               gint64   value)
-{
-  if (value >= 0)
-    g_string_append_printf (line, "%" G_GINT64_FORMAT, value);
-}
 
 static char *
 format_date (Export    *self,
@@ -163,7 +59,7 @@ append_header (GString *line)
     {
       if (i > 0)
         g_string_append_c (line, ',');
-      append_text (line, columns[i]);
+      kb_csv_append_text (line, columns[i]);
     }
   g_string_append (line, "\r\n");
 }
@@ -204,39 +100,39 @@ append_entry (Export       *self,
       confirmed = g_date_time_format (at, "%Y-%m-%d %H:%M");
     }
 
-  append_text (line, date);
+  kb_csv_append_text (line, date);
   g_string_append_c (line, ',');
-  append_text (line, start_time);
+  kb_csv_append_text (line, start_time);
   g_string_append_c (line, ',');
-  append_text (line, end_time);
+  kb_csv_append_text (line, end_time);
   g_string_append_c (line, ',');
   /* Whole minutes between the clock times shown, so that End − Start
    * equals Minutes in the spreadsheet too. */
-  append_number (line, ended_at != 0 ? ended_at / 60 - started_at / 60 : -1);
+  kb_csv_append_number (line, ended_at != 0 ? ended_at / 60 - started_at / 60 : -1);
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_terminal_code (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_terminal_code (entry));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_terminal_name (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_terminal_name (entry));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_staff_number (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_staff_number (entry));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_operator_name (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_operator_name (entry));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_division_name (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_division_name (entry));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_task_name (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_task_name (entry));
   g_string_append_c (line, ',');
-  append_number (line, kb_usage_entry_get_cases (entry));
+  kb_csv_append_number (line, kb_usage_entry_get_cases (entry));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_remarks (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_remarks (entry));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_status_get_label (kb_usage_entry_get_status (entry)));
+  kb_csv_append_text (line, kb_usage_status_get_label (kb_usage_entry_get_status (entry)));
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_manual (entry) ? _("Yes") : "");
+  kb_csv_append_text (line, kb_usage_entry_get_manual (entry) ? _("Yes") : "");
   g_string_append_c (line, ',');
-  append_text (line, kb_usage_entry_get_confirmer_name (entry));
+  kb_csv_append_text (line, kb_usage_entry_get_confirmer_name (entry));
   g_string_append_c (line, ',');
-  append_text (line, confirmed);
+  kb_csv_append_text (line, confirmed);
   g_string_append (line, "\r\n");
 }
 
@@ -253,25 +149,11 @@ write_entry (KbUsageEntry *entry,
 
   append_entry (self, entry);
   self->done++;
-  if (self->buf->len >= FLUSH_SIZE && !flush (self, error))
+  if (self->buf->len >= KB_CSV_FLUSH_SIZE && !kb_csv_file_flush (self->file, error))
     return FALSE;
   if (self->progress != NULL && self->done % PROGRESS_EVERY == 0)
     self->progress (self->done, MAX (self->total, self->done), self->user_data);
   return TRUE;
-}
-
-/* After the rename, the folder's entry is made durable too. The file is
- * complete either way, so a failure here is not reported. */
-static void
-sync_dir (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
 }
 
 /**
@@ -310,12 +192,9 @@ kb_usage_export_csv (KbDb                *db,
                      GCancellable        *cancellable,
                      GError             **error)
 {
-  g_autoptr(GString) buf = g_string_sized_new (FLUSH_SIZE + 4096);
-  g_autofree char *dir = NULL;
-  g_autofree char *tmp_path = NULL;
+  g_autoptr(KbCsvFile) file = NULL;
   Export self = { 0 };
   gint64 total;
-  int fd;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (filter != NULL, FALSE);
@@ -328,78 +207,28 @@ kb_usage_export_csv (KbDb                *db,
   if (total < 0)
     return FALSE;
 
-  dir = g_path_get_dirname (path);
-  tmp_path = g_strconcat (path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int errsv = errno;
-      g_autofree char *where = g_filename_display_name (dir);
+  file = kb_csv_file_new (path, error);
+  if (file == NULL)
+    return FALSE;
 
-      if (errsv == ENOENT || errsv == ENOTDIR)
-        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                     _("The folder “%s” does not exist"), where);
-      else if (errsv == ENOSPC || errsv == EDQUOT)
-        set_write_error (error, errsv, dir);
-      else
-        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                     _("Cannot create a file in the folder “%s”: %s"), where,
-                     g_strerror (errsv));
-      return FALSE;
-    }
-
-  self.fd = fd;
-  self.dir = dir;
-  self.buf = buf;
+  self.file = file;
+  self.buf = kb_csv_file_get_buffer (file);
   self.era_dates = era_dates;
   self.progress = progress;
   self.user_data = user_data;
   self.cancellable = cancellable;
   self.total = total;
 
-  g_string_append (buf, "\xEF\xBB\xBF");
-  append_header (buf);
+  append_header (self.buf);
   if (progress != NULL)
     progress (0, total, user_data);
 
+  /* On failure, freeing the file removes it; @path is as it was. */
   if (!kb_usage_foreach (db, viewer_id, filter, write_entry, &self, cancellable, error) ||
-      !flush (&self, error))
-    goto fail;
-
-  /* Cancelled after the last row: the caller no longer wants the file. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto fail;
-
-  if (fsync (fd) != 0)
-    {
-      set_write_error (error, errno, dir);
-      goto fail;
-    }
-  fd = -1;
-  if (close (self.fd) != 0)
-    {
-      set_write_error (error, errno, dir);
-      goto fail;
-    }
-
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int errsv = errno;
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("Cannot replace “%s”: %s"), name, g_strerror (errsv));
-      goto fail;
-    }
-  sync_dir (dir);
+      !kb_csv_file_finish (file, cancellable, error))
+    return FALSE;
 
   if (progress != NULL)
     progress (self.done, MAX (total, self.done), user_data);
   return TRUE;
-
-fail:
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp_path);
-  return FALSE;
 }

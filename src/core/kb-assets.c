@@ -295,6 +295,7 @@ struct _KbAsset {
   char *location;
   gint64 custodian_id;
   char *custodian_name;
+  char *custodian_staff_number;
   gint64 division_id;
   char *division_name;
   char *acquired_on;
@@ -323,6 +324,7 @@ kb_asset_finalize (GObject *object)
   g_free (self->name);
   g_free (self->location);
   g_free (self->custodian_name);
+  g_free (self->custodian_staff_number);
   g_free (self->division_name);
   g_free (self->acquired_on);
   g_free (self->checked_on);
@@ -352,6 +354,7 @@ int              kb_asset_get_classification   (KbAsset *self) { return self->cl
 const char      *kb_asset_get_location         (KbAsset *self) { return self->location; }
 gint64           kb_asset_get_custodian_id     (KbAsset *self) { return self->custodian_id; }
 const char      *kb_asset_get_custodian_name   (KbAsset *self) { return self->custodian_name; }
+const char      *kb_asset_get_custodian_staff_number (KbAsset *self) { return self->custodian_staff_number; }
 gint64           kb_asset_get_division_id      (KbAsset *self) { return self->division_id; }
 const char      *kb_asset_get_division_name    (KbAsset *self) { return self->division_name; }
 const char      *kb_asset_get_acquired_on      (KbAsset *self) { return self->acquired_on; }
@@ -377,7 +380,7 @@ gboolean         kb_asset_get_disposal_pending (KbAsset *self) { return self->di
 #define ASSET_COLUMNS \
   "a.id, a.number, a.name, a.kind, a.classification, a.location, a.custodian_id, c.name," \
   " a.division_id, d.name, a.acquired_on, a.status, a.holds_data, a.inventory_days," \
-  " a.checked_on, " NEXT_CHECK ", a.borrower_id, b.name, a.due_on, a.notes, " PENDING
+  " a.checked_on, " NEXT_CHECK ", a.borrower_id, b.name, a.due_on, a.notes, " PENDING ", c.staff_number"
 #define ASSET_JOINS \
   " FROM assets a" \
   " JOIN operators c ON c.id = a.custodian_id" \
@@ -431,6 +434,7 @@ asset_from_row (sqlite3_stmt *stmt,
   self->due_on = dup_col_nullable (stmt, 18);
   self->notes = dup_col (stmt, 19);
   self->disposal_pending = sqlite3_column_int (stmt, 20) != 0;
+  self->custodian_staff_number = dup_col (stmt, 21);
 
   if (self->status == KB_ASSET_DISPOSED)
     self->inventory_state = KB_INVENTORY_OK;

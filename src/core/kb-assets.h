@@ -119,6 +119,7 @@ int               kb_asset_get_classification   (KbAsset *self);   /* 1–3 (機
 const char       *kb_asset_get_location         (KbAsset *self);
 gint64            kb_asset_get_custodian_id     (KbAsset *self);
 const char       *kb_asset_get_custodian_name   (KbAsset *self);
+const char       *kb_asset_get_custodian_staff_number (KbAsset *self);
 gint64            kb_asset_get_division_id      (KbAsset *self);
 const char       *kb_asset_get_division_name    (KbAsset *self);
 const char       *kb_asset_get_acquired_on      (KbAsset *self);   /* YYYY-MM-DD */
@@ -309,7 +310,9 @@ GListModel   *kb_assets_history         (KbDb        *db,
                                          gint64       asset_id,
                                          GError     **error);
 
-/* CSV, as in the usage register (BOM, CRLF, quoted, formula-safe). */
+/* CSV, as in the usage register (BOM, CRLF, quoted, formula-safe). The
+ * headings are those the import reads (plus the custodian's name and the
+ * inventory dates, which it skips), so an export imports again. */
 gboolean      kb_assets_export_csv      (KbDb                *db,
                                          const KbAssetFilter *filter,
                                          GFile               *file,
@@ -322,7 +325,8 @@ gboolean      kb_assets_export_csv      (KbDb                *db,
  * custodian's), acquired, status, holds data, inventory days, notes.
  * All or nothing: if any line is wrong nothing is imported, and @problems
  * gets every problem found (line, column, message), and the error says
- * how many. */
+ * how many (KB_FIELD_ERROR_INVALID; KB_STORE_ERROR_REFUSED for a reader).
+ * @problems is NULL after a successful import. */
 typedef struct {
   guint  line;       /* 1-based line of the file */
   char  *column;     /* the heading as written, or NULL for the whole line */

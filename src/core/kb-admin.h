@@ -92,6 +92,10 @@ gboolean    kb_demo_seed_usage       (KbDb         *db,
 gboolean    kb_demo_seed_room        (KbDb         *db,
                                       GDateTime    *now,
                                       GError      **error);
+/* The demo office's backup passphrase, set by N1001 (security officer). */
+#define KB_DEMO_BACKUP_PASSPHRASE "kanribo-demo-backup"
+gboolean    kb_demo_seed_backup      (KbDb         *db,
+                                      GError      **error);
 void        kb_demo_card_uid         (const char   *staff_number,
                                       guint8        uid[7]);
 

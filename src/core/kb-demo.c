@@ -16,6 +16,7 @@
 
 #include "kb-admin.h"
 #include "kb-auth.h"
+#include "kb-backup.h"
 #include "kb-canon.h"
 #include "kb-crypto.h"
 #include "kb-password.h"
@@ -1245,4 +1246,39 @@ kb_demo_seed_room (KbDb       *db,
       return FALSE;
     }
   return kb_db_commit (db, error);
+}
+
+/**
+ * kb_demo_seed_backup:
+ *
+ * Sets the demo office's backup passphrase (%KB_DEMO_BACKUP_PASSPHRASE),
+ * as N1001, the security officer, would. Refused if one is set already.
+ */
+gboolean
+kb_demo_seed_backup (KbDb    *db,
+                     GError **error)
+{
+  g_autofree char *terminal = g_strdup (kb_db_get_terminal (db));
+  gint64 actor = kb_db_get_actor (db);
+  sqlite3_stmt *stmt;
+  gint64 officer = 0;
+  gboolean ok;
+
+  stmt = kb_db_prepare (db, "SELECT id FROM operators WHERE staff_number = 'N1001'", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    officer = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (officer == 0)
+    {
+      g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_NOT_FOUND,
+                   _("The demo office has no security officer N1001"));
+      return FALSE;
+    }
+
+  kb_db_set_actor (db, officer, terminal);
+  ok = kb_backup_set_passphrase (db, NULL, KB_DEMO_BACKUP_PASSPHRASE, error);
+  kb_db_set_actor (db, actor, terminal);
+  return ok;
 }

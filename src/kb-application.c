@@ -9,6 +9,8 @@
 #include <inttypes.h>
 
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -16,9 +18,11 @@
 
 #include "kb-admin.h"
 #include "kb-application.h"
+#include "kb-backup.h"
 #include "kb-crypto.h"
 #include "kb-error.h"
 #include "kb-journal.h"
+#include "kb-password.h"
 #include "kb-window.h"
 
 struct _KbApplication {
@@ -166,6 +170,7 @@ run_seed_demo (const char *path)
       !kb_demo_seed (db, &error) ||
       !kb_demo_seed_usage (db, now, &error) ||
       !kb_demo_seed_room (db, now, &error) ||
+      !kb_demo_seed_backup (db, &error) ||
       (n_usage = count_usage (db, &error)) < 0 ||
       !kb_db_commit (db, &error))
     {
@@ -182,6 +187,258 @@ run_seed_demo (const char *path)
   g_print (_("Added the demo office to %s: 3 divisions, 12 operators, 4 terminals, the "
              "business tasks and %" PRId64 " terminal usage entries of the last two years.\n"),
            path, n_usage);
+  return 0;
+}
+
+/* --- backups on the command line ------------------------------------------ */
+
+#define MAX_PASSPHRASE 1024
+
+/* Reads a passphrase: from the terminal without echo when stdin is one,
+ * else one line of stdin. Never from an argument or the environment.
+ * Returns: (transfer full) (nullable): wipe with kb_cli_passphrase_free() */
+static char *
+read_passphrase (const char  *prompt,
+                 GError     **error)
+{
+  char *buf = g_malloc0 (MAX_PASSPHRASE);
+  gsize len;
+
+  if (isatty (STDIN_FILENO))
+    {
+      struct termios saved, quiet;
+      FILE *tty = fopen ("/dev/tty", "r+e");
+      gboolean ok;
+
+      if (tty == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("Cannot ask for the backup passphrase: no terminal"));
+          g_free (buf);
+          return NULL;
+        }
+      fprintf (tty, "%s ", prompt);
+      fflush (tty);
+      tcgetattr (fileno (tty), &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~(ECHO | ECHONL);
+      quiet.c_lflag |= ICANON;
+      tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
+      ok = fgets (buf, MAX_PASSPHRASE, tty) != NULL;
+      tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+      fprintf (tty, "\n");
+      fclose (tty);
+      if (!ok)
+        buf[0] = '\0';
+    }
+  else if (fgets (buf, MAX_PASSPHRASE, stdin) == NULL)
+    buf[0] = '\0';
+
+  len = strlen (buf);
+  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+    buf[--len] = '\0';
+  if (len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("No backup passphrase was given (it is read from the terminal or "
+                     "from the first line of standard input)"));
+      g_free (buf);
+      return NULL;
+    }
+  if (!g_utf8_validate (buf, len, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The backup passphrase is not valid UTF-8"));
+      kb_password_wipe (buf);
+      g_free (buf);
+      return NULL;
+    }
+  return buf;
+}
+
+static void
+passphrase_free (char *passphrase)
+{
+  kb_password_wipe (passphrase);
+  g_free (passphrase);
+}
+
+typedef struct {
+  const char *label;
+  gint64 start;
+  int last_percent;
+} BackupProgress;
+
+static void
+backup_progress (gint64   done,
+                 gint64   total,
+                 gpointer user_data)
+{
+  BackupProgress *p = user_data;
+  int percent = total > 0 ? (int) (done * 100 / total) : 100;
+
+  if (percent == p->last_percent ||
+      g_get_monotonic_time () - p->start < G_USEC_PER_SEC / 2)
+    return;
+  p->last_percent = percent;
+  g_printerr ("\r%s %3d %%", p->label, MIN (percent, 100));
+}
+
+static KbDb *
+open_for_backup (KbApplication *self,
+                 const char    *path,
+                 const char    *what)
+{
+  g_autoptr(GError) error = NULL;
+  KbDb *db = kb_db_open (path, KB_DB_OPEN_DEFAULT, &error);
+
+  if (db == NULL)
+    g_printerr ("%s: %s\n", what, error->message);
+  else
+    kb_db_set_actor (db, 0, self->terminal);
+  return db;
+}
+
+static void
+print_info (const char         *first_line,
+            const KbBackupInfo *info)
+{
+  g_autoptr(GDateTime) made = g_date_time_new_from_unix_local (info->made_at);
+  g_autofree char *when = made != NULL ? g_date_time_format (made, "%Y-%m-%d %H:%M:%S") : NULL;
+
+  g_print ("%s\n", first_line);
+  g_print (_("Size %" PRIu64 " bytes, SHA-256 %s; made %s, journal up to entry %" PRId64 "\n"),
+           info->size, info->digest, when != NULL ? when : "?", info->journal_seq);
+}
+
+typedef enum {
+  BACKUP_MAKE,
+  BACKUP_VERIFY,
+  BACKUP_RESTORE,
+} BackupAction;
+
+static int
+run_backup (KbApplication *self,
+            BackupAction   action,
+            const char    *database,
+            const char    *target)
+{
+  static const char *labels[] = { N_("Backing up…"), N_("Verifying the backup…"),
+                                  N_("Restoring…") };
+  static const char *failures[] = { N_("Cannot back up"), N_("Cannot verify the backup"),
+                                    N_("Cannot restore") };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbDb) db = NULL;
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (target);
+  g_autofree char *passphrase = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  BackupProgress progress = { _(labels[action]), g_get_monotonic_time (), -1 };
+  gboolean tty = isatty (STDERR_FILENO);
+  KbBackupInfo info = { 0 };
+  gboolean ok = FALSE;
+
+  db = open_for_backup (self, database, _(failures[action]));
+  if (db == NULL)
+    return 1;
+
+  passphrase = read_passphrase (_("Backup passphrase:"), &error);
+  if (passphrase != NULL)
+    switch (action)
+      {
+      case BACKUP_MAKE:
+        ok = kb_backup_make (db, passphrase, file, tty ? backup_progress : NULL, &progress,
+                             NULL, &info, &error) >= 0;
+        break;
+      case BACKUP_VERIFY:
+        ok = kb_backup_verify (db, file, passphrase, tty ? backup_progress : NULL, &progress,
+                               NULL, &info, &error);
+        break;
+      case BACKUP_RESTORE:
+        ok = kb_backup_restore (db, file, passphrase, tty ? backup_progress : NULL, &progress,
+                                NULL, &kept, &info, &error);
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+  passphrase_free (g_steal_pointer (&passphrase));
+  if (tty && progress.last_percent >= 0)
+    g_printerr ("\n");
+
+  if (!ok)
+    {
+      g_printerr ("%s: %s\n", _(failures[action]), error->message);
+      return 1;
+    }
+
+  switch (action)
+    {
+    case BACKUP_MAKE:
+      line = g_strdup_printf (_("Backed up %s to %s."), database, path);
+      break;
+    case BACKUP_VERIFY:
+      line = g_strdup_printf (_("%s is a sound backup: it decrypts, the database in it is "
+                                "intact and its journal verifies (%" PRId64 " entries)."),
+                              path, info.n_entries);
+      break;
+    case BACKUP_RESTORE:
+      line = g_strdup_printf (_("Restored %s from %s; the database as it was is kept as %s."),
+                              database, path, kept);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  print_info (line, &info);
+  kb_backup_info_clear (&info);
+  return 0;
+}
+
+static int
+run_set_backup_passphrase (KbApplication *self,
+                           const char    *database)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbDb) db = NULL;
+  char *current = NULL;
+  char *passphrase = NULL;
+  char *again = NULL;
+  gboolean has = FALSE;
+  gboolean ok = FALSE;
+
+  db = open_for_backup (self, database, _("Cannot set the backup passphrase"));
+  if (db == NULL)
+    return 1;
+  if (!kb_backup_has_passphrase (db, &has, &error))
+    goto out;
+  if (has && (current = read_passphrase (_("Current backup passphrase:"), &error)) == NULL)
+    goto out;
+  if ((passphrase = read_passphrase (_("New backup passphrase:"), &error)) == NULL)
+    goto out;
+  if (isatty (STDIN_FILENO))
+    {
+      if ((again = read_passphrase (_("The new backup passphrase again:"), &error)) == NULL)
+        goto out;
+      if (strcmp (again, passphrase) != 0)
+        {
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("The two new passphrases differ"));
+          goto out;
+        }
+    }
+  ok = kb_backup_set_passphrase (db, current, passphrase, &error);
+
+out:
+  passphrase_free (current);
+  passphrase_free (passphrase);
+  passphrase_free (again);
+  if (!ok)
+    {
+      g_printerr ("%s: %s\n", _("Cannot set the backup passphrase"), error->message);
+      return 1;
+    }
+  g_print ("%s\n", has ? _("The backup passphrase is changed.")
+                       : _("The backup passphrase is set."));
   return 0;
 }
 
@@ -211,6 +468,22 @@ kb_application_handle_local_options (GApplication *app,
 
   if (g_variant_dict_contains (options, "seed-demo"))
     return run_seed_demo (kb_application_get_database (self));
+
+  {
+    static const struct { const char *option; BackupAction action; } backup_options[] = {
+      { "backup", BACKUP_MAKE },
+      { "verify-backup", BACKUP_VERIFY },
+      { "restore", BACKUP_RESTORE },
+    };
+    const char *target = NULL;
+
+    for (guint i = 0; i < G_N_ELEMENTS (backup_options); i++)
+      if (g_variant_dict_lookup (options, backup_options[i].option, "^&ay", &target))
+        return run_backup (self, backup_options[i].action,
+                           kb_application_get_database (self), target);
+    if (g_variant_dict_contains (options, "set-backup-passphrase"))
+      return run_set_backup_passphrase (self, kb_application_get_database (self));
+  }
 
   return -1;
 }
@@ -356,6 +629,18 @@ kb_application_init (KbApplication *self)
       N_("Check the journal and every register against it, then exit"), NULL },
     { "seed-demo", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Fill an empty database with a demo office, then exit"), NULL },
+    { "backup", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Write an encrypted backup of the database to FILE, then exit (the backup "
+         "passphrase is read from the terminal or standard input)"), N_("FILE") },
+    { "verify-backup", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Check that the backup FILE decrypts and restores, without touching the database, "
+         "then exit"), N_("FILE") },
+    { "restore", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Replace the database with the backup FILE, keeping the current one beside it, "
+         "then exit"), N_("FILE") },
+    { "set-backup-passphrase", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Set or change the backup passphrase (read from the terminal or standard input), "
+         "then exit"), NULL },
     { NULL }
   };
 

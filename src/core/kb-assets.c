@@ -2199,13 +2199,19 @@ kb_assets_history (KbDb    *db,
 
   if (!require_reader (db, error))
     return NULL;
-  /* A disposal event's method is its request's: the newest request made
-   * up to the event (one request is pending at a time). */
+  /* A disposal event's method is its request's. Each request writes one
+   * disposal row and one 'dispose-request' event together, so the n-th
+   * request event of an asset goes with its n-th disposal row, and a
+   * decision with the request before it. */
   stmt = kb_db_prepare (db, "SELECT e.id, e.kind, e.at, a.name, f.name, t.name, e.from_status,"
                             " e.to_status, e.due_on, e.location, e.condition, e.reason,"
                             " CASE WHEN e.kind LIKE 'dispose-%' THEN"
-                            "  (SELECT p.method FROM disposals p WHERE p.asset_id = e.asset_id"
-                            "   AND p.requested_at <= e.at ORDER BY p.id DESC LIMIT 1) END"
+                            "  (SELECT m.method FROM (SELECT p.method,"
+                            "    row_number () OVER (ORDER BY p.id) AS n"
+                            "    FROM disposals p WHERE p.asset_id = ?1) m"
+                            "   WHERE m.n = (SELECT count (*) FROM asset_events r"
+                            "    WHERE r.asset_id = ?1 AND r.kind = 'dispose-request'"
+                            "    AND r.id <= e.id)) END"
                             " FROM asset_events e"
                             " LEFT JOIN operators a ON a.id = e.actor_id"
                             " LEFT JOIN operators f ON f.id = e.from_operator_id"

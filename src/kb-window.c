@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "kb-admin-page.h"
+#include "kb-backup-page.h"
 #include "kb-auth.h"
 #include "kb-card-monitor.h"
 #include "kb-cards-page.h"
@@ -69,6 +70,7 @@ static const struct {
   { "task", N_("Business Tasks"), "view-list-bullet-symbolic" },
   { "card", N_("IC Cards"), "auth-smartcard-symbolic" },
   { "journal", N_("Journal"), "security-high-symbolic" },
+  { "backup", N_("Backups"), "document-save-symbolic" },
 };
 
 static GtkWidget *
@@ -188,6 +190,8 @@ build_pages (KbWindow *self)
 
       if (g_str_equal (pages[i].name, "journal"))
         page = kb_journal_page_new (self->store);
+      else if (g_str_equal (pages[i].name, "backup"))
+        page = kb_backup_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "sitting"))
         page = kb_sitting_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "usage"))

@@ -19,6 +19,8 @@
 #include "kb-admin.h"
 #include "kb-admin-page.h"
 #include "kb-application.h"
+#include "kb-backup-dialogs.h"
+#include "kb-backup-page.h"
 #include "kb-fake-card.h"
 #include "kb-journal-page.h"
 #include "kb-lock-page.h"
@@ -77,6 +79,10 @@ main (int   argc,
   g_autofree char *show = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *pdf = NULL;
+  g_autofree char *passphrase = NULL;
+  g_autofree char *backup_to = NULL;
+  g_autofree char *verify_backup = NULL;
+  g_autofree char *restore_from = NULL;
   gboolean remove_card = FALSE;
   gboolean confirm = FALSE;
   g_autoptr(KbPcscdHarness) harness = NULL;
@@ -110,6 +116,11 @@ main (int   argc,
       "On the usage page: all, unconfirmed, confirmed, purpose-missing, manual", "STATUS" },
     { "confirm", 0, 0, G_OPTION_ARG_NONE, &confirm, "On the usage page: select all and confirm", NULL },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Export the usage page's rows", "FILE" },
+    { "passphrase", 0, 0, G_OPTION_ARG_STRING, &passphrase, "Backup passphrase (backup page)", "TEXT" },
+    { "backup-to", 0, 0, G_OPTION_ARG_FILENAME, &backup_to, "Back up to this file (backup page)", "FILE" },
+    { "verify-backup", 0, 0, G_OPTION_ARG_FILENAME, &verify_backup, "Verify this backup file (backup page)", "FILE" },
+    { "restore-from", 0, 0, G_OPTION_ARG_FILENAME, &restore_from,
+      "Verify this backup, then show the restore confirmation (backup page)", "FILE" },
     { "print-pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Print this month of the terminal as PDF", "FILE" },
     { "remove-card", 0, 0, G_OPTION_ARG_NONE, &remove_card, "Take the card out after the screenshot", NULL },
     { NULL }
@@ -200,6 +211,72 @@ main (int   argc,
   if (page != NULL)
     kb_window_show_page (window, page);
   spin (500);
+
+  if (page != NULL && g_str_equal (page, "backup"))
+    {
+      KbBackupPage *backup = KB_BACKUP_PAGE (kb_window_get_page_widget (window, "backup"));
+      const char *phrase = passphrase != NULL ? passphrase : KB_DEMO_BACKUP_PASSPHRASE;
+      g_autoptr(GFile) file = NULL;
+
+      /* Each step waits for the one before; the file chooser is skipped. */
+      if (backup_to != NULL)
+        {
+          file = g_file_new_for_commandline_arg (backup_to);
+          kb_backup_page_back_up_to (backup, file, phrase);
+        }
+      else if (verify_backup != NULL || restore_from != NULL)
+        {
+          file = g_file_new_for_commandline_arg (verify_backup != NULL ? verify_backup : restore_from);
+          if (verify_backup != NULL)
+            kb_backup_page_verify_file (backup, file, phrase);
+          else
+            kb_backup_page_restore_from (backup, file, phrase);
+        }
+      for (int i = 0; i < 600 && kb_backup_page_get_busy (backup); i++)
+        spin (100);
+      spin (800);
+      if (g_strcmp0 (open, "backup-passphrase") == 0)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autofree char *stamp = g_date_time_format (now, "kanribo-%Y%m%d-%H%M.kbbackup");
+          g_autoptr(GFile) suggested = g_file_new_build_filename (g_get_home_dir (), "Documents",
+                                                                  stamp, NULL);
+          GtkWidget *dialog = kb_backup_page_ask_passphrase (backup, "make", suggested);
+
+          if (fill != NULL)
+            kb_backup_dialog_set_text (dialog, "passphrase", fill);
+        }
+      else if (g_strcmp0 (open, "backup-set-passphrase") == 0)
+        {
+          GtkWidget *dialog = kb_backup_page_open_set_passphrase (backup);
+          g_auto(GStrv) pairs = g_strsplit (fill != NULL ? fill : "", ";", -1);
+
+          for (guint i = 0; pairs[i] != NULL; i++)
+            {
+              g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+              if (g_strv_length (kv) == 2)
+                kb_backup_dialog_set_text (dialog, kv[0], kv[1]);
+            }
+          /* Then saved, as forms are, unless what was typed is refused
+           * at the field. */
+          if (fill != NULL &&
+              adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply"))
+            {
+              adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+              gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+              gtk_window_destroy (GTK_WINDOW (dialog));
+              for (int i = 0; i < 100 && kb_backup_page_get_busy (backup); i++)
+                spin (100);
+            }
+        }
+      if (open != NULL && g_str_has_prefix (open, "backup-"))
+        {
+          spin (1200);
+          g_clear_pointer (&fill, g_free);
+          g_clear_pointer (&open, g_free);
+        }
+    }
 
   if (page != NULL && g_str_equal (page, "usage"))
     {

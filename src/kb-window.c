@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "kb-admin-page.h"
+#include "kb-assets-page.h"
 #include "kb-backup-page.h"
 #include "kb-auth.h"
 #include "kb-card-monitor.h"
@@ -64,6 +65,7 @@ static const struct {
 } pages[] = {
   { "sitting", N_("This Sitting"), "document-edit-symbolic" },
   { "usage", N_("Terminal Usage"), "x-office-spreadsheet-symbolic" },
+  { "asset", N_("Information Assets"), "drive-harddisk-symbolic" },
   { "operator", N_("Operators"), "system-users-symbolic" },
   { "division", N_("Divisions"), "network-workgroup-symbolic" },
   { "terminal", N_("Terminals"), "computer-symbolic" },
@@ -196,6 +198,8 @@ build_pages (KbWindow *self)
         page = kb_sitting_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "usage"))
         page = kb_usage_page_new (self->store, self->reader, self->session);
+      else if (g_str_equal (pages[i].name, "asset"))
+        page = kb_assets_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "card"))
         page = kb_cards_page_new (self->store, self->session);
       else

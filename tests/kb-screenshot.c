@@ -19,6 +19,7 @@
 #include "kb-admin.h"
 #include "kb-admin-page.h"
 #include "kb-application.h"
+#include "kb-assets-page.h"
 #include "kb-backup-dialogs.h"
 #include "kb-backup-page.h"
 #include "kb-fake-card.h"
@@ -63,6 +64,81 @@ spin (guint ms)
     }
 }
 
+/* The asset register: --select, then one of the --open values asset-new,
+ * asset-edit, asset-handover, asset-lend, asset-return, asset-check,
+ * asset-dispose, asset-status, asset-approve, asset-reject, asset-import
+ * (with --import-file); --fill types into the form and saves it, unless
+ * it says save=no. */
+static void
+asset_page_shot (KbWindow   *window,
+                 const char *show,
+                 int         select,
+                 char      **open,
+                 char      **fill,
+                 const char *import_file)
+{
+  KbAssetsPage *assets = KB_ASSETS_PAGE (kb_window_get_page_widget (window, "asset"));
+  static const char * const shows[] = { "current", "all", "inventory-due", "lent",
+                                        "disposal-pending", "disposed", NULL };
+  static const struct {
+    const char *name;
+    KbAssetForm form;
+  } forms[] = {
+    { "asset-new", KB_ASSET_FORM_REGISTER }, { "asset-edit", KB_ASSET_FORM_EDIT },
+    { "asset-handover", KB_ASSET_FORM_HAND_OVER }, { "asset-lend", KB_ASSET_FORM_LEND },
+    { "asset-return", KB_ASSET_FORM_RETURN }, { "asset-check", KB_ASSET_FORM_CHECK },
+    { "asset-dispose", KB_ASSET_FORM_DISPOSE },
+  };
+  GtkWidget *dialog = NULL;
+  gboolean save = TRUE;
+
+  spin (800);
+  for (guint i = 0; show != NULL && shows[i] != NULL; i++)
+    if (g_str_equal (show, shows[i]))
+      kb_assets_page_show (assets, i);
+  spin (800);
+  if (select >= 0)
+    kb_assets_page_select (assets, select);
+  spin (800);
+  if (*open == NULL || !g_str_has_prefix (*open, "asset-"))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    if (g_str_equal (*open, forms[i].name))
+      dialog = kb_assets_page_open_form (assets, forms[i].form);
+  if (g_str_equal (*open, "asset-status"))
+    kb_assets_page_change_status (assets);
+  else if (g_str_equal (*open, "asset-approve") || g_str_equal (*open, "asset-reject"))
+    kb_assets_page_decide (assets, g_str_equal (*open, "asset-approve"));
+  else if (g_str_equal (*open, "asset-import") && import_file != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (import_file);
+
+      kb_assets_page_import_file (assets, file);
+    }
+  spin (1500);
+  if (dialog != NULL && *fill != NULL)
+    {
+      g_auto(GStrv) pairs = g_strsplit (*fill, ";", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+          if (g_strv_length (kv) != 2)
+            continue;
+          if (g_str_equal (kv[0], "save"))
+            save = !g_str_equal (kv[1], "no");
+          else if (!kb_asset_dialog_set_choice (KB_ASSET_DIALOG (dialog), kv[0], kv[1]))
+            kb_asset_dialog_set_field (KB_ASSET_DIALOG (dialog), kv[0], kv[1]);
+        }
+      if (save)
+        kb_asset_dialog_save (KB_ASSET_DIALOG (dialog));
+      spin (1500);
+    }
+  g_clear_pointer (fill, g_free);
+  g_clear_pointer (open, g_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -79,6 +155,7 @@ main (int   argc,
   g_autofree char *show = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *pdf = NULL;
+  g_autofree char *import_file = NULL;
   g_autofree char *passphrase = NULL;
   g_autofree char *backup_to = NULL;
   g_autofree char *verify_backup = NULL;
@@ -122,6 +199,7 @@ main (int   argc,
     { "restore-from", 0, 0, G_OPTION_ARG_FILENAME, &restore_from,
       "Verify this backup, then show the restore confirmation (backup page)", "FILE" },
     { "print-pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, "Print this month of the terminal as PDF", "FILE" },
+    { "import-file", 0, 0, G_OPTION_ARG_FILENAME, &import_file, "With --open=asset-import: the CSV", "FILE" },
     { "remove-card", 0, 0, G_OPTION_ARG_NONE, &remove_card, "Take the card out after the screenshot", NULL },
     { NULL }
   };
@@ -351,6 +429,9 @@ main (int   argc,
           spin (2500);
         }
     }
+
+  if (page != NULL && g_str_equal (page, "asset"))
+    asset_page_shot (window, show, select, &open, &fill, import_file);
 
   if (select >= 0 && page != NULL &&
       KB_IS_ADMIN_PAGE (kb_window_get_page_widget (window, page)))

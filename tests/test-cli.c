@@ -120,11 +120,16 @@ open_read_only (const char *path)
 }
 
 /* --seed-demo adds the usage register's two years to what kb_demo_seed()
- * journals: one journal entry per usage entry. */
+ * journals: one journal entry per usage entry; the equipment room's
+ * entries (one when someone enters, one when they leave); and the backup
+ * passphrase. */
 static gint64
 demo_entries (KbDb *db)
 {
-  return KB_TEST_DEMO_ENTRIES + kb_test_count (db, "SELECT count (*) FROM usage");
+  return KB_TEST_DEMO_ENTRIES + kb_test_count (db, "SELECT count (*) FROM usage") +
+         kb_test_count (db, "SELECT count (*) FROM room_entries") +
+         kb_test_count (db, "SELECT count (*) FROM room_entries WHERE left_at IS NOT NULL") +
+         1;
 }
 
 /* --- cases ---------------------------------------------------------------- */
@@ -269,7 +274,10 @@ test_verify_intact (Fixture       *fixture,
   db = open_read_only (fixture->path);
   hash = kb_test_raw_text (kb_db_get_handle (db),
                            "SELECT lower (hex (hash)) FROM journal ORDER BY seq DESC LIMIT 1");
-  n_usage = kb_test_count (db, "SELECT count (*) FROM usage");
+  /* Register rows: the office, its usage and room entries, and the
+   * backup passphrase among the settings. */
+  n_usage = kb_test_count (db, "SELECT count (*) FROM usage") +
+            kb_test_count (db, "SELECT count (*) FROM room_entries") + 1;
   n_entries = demo_entries (db);
   g_clear_pointer (&db, kb_db_close);
 
@@ -444,6 +452,228 @@ test_verify_refused (Fixture       *fixture,
     }
 }
 
+/* --- backups ---------------------------------------------------------------- */
+
+#define DEMO_BACKUP_PASSPHRASE "kanribo-demo-backup"
+
+/* Runs kanribo with @input on its standard input (not a terminal). */
+static void
+run_with_input (Run                *run,
+                const char * const *args,
+                const char         *input)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("KANRIBO_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
+  g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_test_message ("kanribo %s %s → %d\nstdout: %s\nstderr: %s", args[0], args[1],
+                  g_subprocess_get_status (process), run->out, run->err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+run_backup_option (Run        *run,
+                   const char *database,
+                   const char *option,
+                   const char *file,
+                   const char *input)
+{
+  g_autofree char *db_arg = g_strconcat ("--database=", database, NULL);
+  g_autofree char *arg = g_strconcat (option, "=", file, NULL);
+  const char *args[] = { db_arg, arg, NULL };
+
+  run_with_input (run, args, input);
+}
+
+static GBytes *
+live_files (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GByteArray) all = g_byte_array_new ();
+  g_autoptr(GBytes) main_bytes = kb_test_read_file (path);
+
+  g_byte_array_append (all, g_bytes_get_data (main_bytes, NULL), g_bytes_get_size (main_bytes));
+  if (g_file_test (wal, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GBytes) wal_bytes = kb_test_read_file (wal);
+      g_byte_array_append (all, g_bytes_get_data (wal_bytes, NULL), g_bytes_get_size (wal_bytes));
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&all));
+}
+
+static void
+test_backup_round_trip (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "office.kbbackup", NULL);
+  g_autoptr(KbDb) db = NULL;
+  g_autofree char *listing = NULL;
+  gint64 entries;
+
+  if (!have_binary ())
+    return;
+  seed (fixture);
+  db = open_read_only (fixture->path);
+  entries = kb_test_journal_length (db);
+  g_clear_pointer (&db, kb_db_close);
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_backup_option (&run, fixture->path, "--backup", file, DEMO_BACKUP_PASSPHRASE "\n");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, file);
+    assert_contains (run.out, "SHA-256 ");
+    g_assert_cmpstr (run.err, ==, "");
+    g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  }
+  db = open_read_only (fixture->path);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM backups WHERE made_by IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (kb_test_journal_length (db), ==, entries + 1);
+  g_clear_pointer (&db, kb_db_close);
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_backup_option (&run, fixture->path, "--verify-backup", file, DEMO_BACKUP_PASSPHRASE "\n");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "sound backup");
+    g_assert_cmpstr (run.err, ==, "");
+  }
+  db = open_read_only (fixture->path);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM backups"
+                                      " WHERE verified_at IS NOT NULL"), ==, 1);
+  g_clear_pointer (&db, kb_db_close);
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_backup_option (&run, fixture->path, "--restore", file, DEMO_BACKUP_PASSPHRASE "\n");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "before-restore-");
+    g_assert_cmpstr (run.err, ==, "");
+  }
+  db = open_read_only (fixture->path);
+  /* The state of the backup, then its restoration. */
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM backups"), ==, 0);
+  g_assert_cmpint (kb_test_journal_length (db), ==, entries + 1);
+  g_clear_pointer (&db, kb_db_close);
+  listing = kb_test_dir_listing (fixture->dir);
+  assert_contains (listing, "kanribo.db.before-restore-");
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_with_database (&run, fixture->path, "--verify");
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_null (strstr (run.out, "Note:"));
+  }
+}
+
+static void
+test_backup_wrong_passphrase (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "office.kbbackup", NULL);
+  g_autofree char *other = g_build_filename (fixture->dir, "other.kbbackup", NULL);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  if (!have_binary ())
+    return;
+  seed (fixture);
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_backup_option (&run, fixture->path, "--backup", other, "not the passphrase\n");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "Cannot back up");
+    assert_contains (run.err, "passphrase is wrong");
+    g_assert_cmpstr (run.out, ==, "");
+    g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_backup_option (&run, fixture->path, "--backup", file, DEMO_BACKUP_PASSPHRASE "\n");
+    g_assert_cmpint (run.status, ==, 0);
+  }
+
+  before = live_files (fixture->path);
+  {
+    g_auto(Run) run = { 0 };
+
+    run_backup_option (&run, fixture->path, "--verify-backup", file, "not the passphrase\n");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "wrong passphrase, or the file was altered");
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_backup_option (&run, fixture->path, "--restore", file, "not the passphrase\n");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "Cannot restore");
+    assert_contains (run.err, "wrong passphrase, or the file was altered");
+  }
+  after = live_files (fixture->path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+/* The passphrase is never taken from the command line: not as an option,
+ * not as an argument. */
+static void
+test_backup_passphrase_argument (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "office.kbbackup", NULL);
+  g_autofree char *db_arg = NULL;
+  g_autofree char *backup_arg = NULL;
+
+  if (!have_binary ())
+    return;
+  seed (fixture);
+  db_arg = g_strconcat ("--database=", fixture->path, NULL);
+  backup_arg = g_strconcat ("--backup=", file, NULL);
+
+  {
+    const char *args[] = { db_arg, backup_arg, "--passphrase=" DEMO_BACKUP_PASSPHRASE, NULL };
+    g_auto(Run) run = { 0 };
+
+    run_with_input (&run, args, "");
+    g_assert_cmpint (run.status, !=, 0);
+    g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  }
+  {
+    const char *args[] = { db_arg, backup_arg, DEMO_BACKUP_PASSPHRASE, NULL };
+    g_auto(Run) run = { 0 };
+
+    run_with_input (&run, args, "");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "No backup passphrase was given");
+    g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +691,9 @@ main (int   argc,
   ADD ("/cli/seed-demo/usage", test_seed_demo_usage, NULL);
   ADD ("/cli/verify/intact", test_verify_intact, NULL);
   ADD ("/cli/verify/without-anchor", test_verify_without_anchor, NULL);
+  ADD ("/cli/backup/round-trip", test_backup_round_trip, NULL);
+  ADD ("/cli/backup/wrong-passphrase", test_backup_wrong_passphrase, NULL);
+  ADD ("/cli/backup/passphrase-argument", test_backup_passphrase_argument, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cli_tampers); i++)
     {

@@ -15,6 +15,7 @@
 #include "kb-admin.h"
 #include "kb-admin-page.h"
 #include "kb-application.h"
+#include "kb-assets-page.h"
 #include "kb-auth.h"
 #include "kb-fake-card.h"
 #include "kb-history-window.h"
@@ -1248,6 +1249,148 @@ test_usage_purpose_missing (Fixture       *f,
   g_assert_nonnull (find_css_class (GTK_WIDGET (sitting), "purpose-missing"));
 }
 
+/* --- the information-asset register ---------------------------------------- */
+
+static gboolean
+assets_idle (gpointer data)
+{
+  return !kb_assets_page_get_loading (KB_ASSETS_PAGE (data));
+}
+
+static gboolean
+asset_dialog_idle (gpointer data)
+{
+  return !kb_asset_dialog_get_busy (KB_ASSET_DIALOG (data));
+}
+
+static guint
+asset_position (KbAssetsPage *page,
+                const char   *number)
+{
+  GListModel *assets = kb_assets_page_get_assets (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (assets); i++)
+    {
+      g_autoptr(KbAsset) asset = g_list_model_get_item (assets, i);
+
+      if (g_str_equal (kb_asset_get_number (asset), number))
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+typedef struct {
+  KbAssetsPage *page;
+  const char   *number;
+} AssetWait;
+
+static gboolean
+asset_listed (gpointer data)
+{
+  AssetWait *w = data;
+
+  return !kb_assets_page_get_loading (w->page) &&
+         asset_position (w->page, w->number) != GTK_INVALID_LIST_POSITION;
+}
+
+static gboolean
+history_has_handover (gpointer data)
+{
+  KbAssetsPage *page = data;
+  GListModel *history = kb_assets_page_get_history (page);
+
+  for (guint i = 0; history != NULL && i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(KbAssetEvent) event = g_list_model_get_item (history, i);
+
+      if (g_str_equal (kb_asset_event_get_kind (event), "handover"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Registered through the form (a wrong date is shown at its field and
+ * nothing is written), handed over (the reason is required), and the
+ * hand-over is a line of the asset's history. */
+static void
+test_asset_register_hand_over (Fixture       *f,
+                               gconstpointer  data)
+{
+  KbAssetsPage *page = KB_ASSETS_PAGE (kb_window_get_page_widget (f->window, "asset"));
+  g_autoptr(KbDb) db = open_db_read_only (f);
+  const char *count_sql = "SELECT count (*) FROM assets";
+  const char *custodian_sql = "SELECT custodian_id FROM assets WHERE number = ?1";
+  AssetWait listed = { page, "JK-TEST-001" };
+  KbAssetDialog *dialog;
+  gint64 rows, journal;
+  guint position;
+
+  kb_window_show_page (f->window, "asset");
+  g_assert_true (wait_for (assets_idle, page));
+  rows = query_int (db, count_sql, NULL);
+  journal = count_journal (f->path);
+
+  dialog = KB_ASSET_DIALOG (kb_assets_page_open_form (page, KB_ASSET_FORM_REGISTER));
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (wait_for ((Condition) kb_asset_dialog_get_ready, dialog));
+  kb_asset_dialog_set_field (dialog, KB_FIELD_NUMBER, "JK-TEST-001");
+  kb_asset_dialog_set_field (dialog, KB_FIELD_NAME, "暗号化USBメモリ (試験)");
+  g_assert_true (kb_asset_dialog_set_choice (dialog, KB_FIELD_KIND, "Storage"));
+  kb_asset_dialog_set_field (dialog, KB_FIELD_HOLDS_DATA, "yes");
+  kb_asset_dialog_set_field (dialog, KB_FIELD_LOCATION, "金庫");
+  kb_asset_dialog_set_field (dialog, KB_FIELD_ACQUIRED, "2026-13-45");
+  g_assert_true (kb_asset_dialog_set_choice (dialog, KB_ASSET_CHOICE_PERSON, "N1001"));
+  kb_asset_dialog_save (dialog);
+  g_assert_true (kb_asset_dialog_get_busy (dialog));
+  g_assert_true (wait_for (asset_dialog_idle, dialog));
+  g_assert_nonnull (kb_asset_dialog_get_error (dialog, KB_FIELD_ACQUIRED));
+  g_assert_null (kb_asset_dialog_get_error (dialog, KB_FIELD_NUMBER));
+  g_assert_cmpint (query_int (db, count_sql, NULL), ==, rows);
+  g_assert_cmpint (count_journal (f->path), ==, journal);
+
+  /* What was typed is still there: correcting the date is enough. */
+  kb_asset_dialog_set_field (dialog, KB_FIELD_ACQUIRED, "2026-04-01");
+  kb_asset_dialog_save (dialog);
+  g_assert_true (wait_for (pointer_cleared, &dialog));
+  g_assert_cmpint (query_int (db, count_sql, NULL), ==, rows + 1);
+  g_assert_cmpint (query_int (db, custodian_sql, "JK-TEST-001"), ==, staff_id (db, "N1001"));
+  g_assert_cmpint (query_int (db, "SELECT holds_data FROM assets WHERE number = ?1", "JK-TEST-001"),
+                   ==, 1);
+
+  /* The list reloads by itself; select the new asset. */
+  g_assert_true (wait_for (asset_listed, &listed));
+  position = asset_position (page, "JK-TEST-001");
+  kb_assets_page_select (page, position);
+  g_assert_true (wait_for (assets_idle, page));
+  g_assert_nonnull (kb_assets_page_get_selected (page));
+  g_assert_cmpstr (kb_asset_get_number (kb_assets_page_get_selected (page)), ==, "JK-TEST-001");
+  g_assert_false (history_has_handover (page));
+
+  /* A hand-over without a reason is refused at the reason. */
+  dialog = KB_ASSET_DIALOG (kb_assets_page_open_form (page, KB_ASSET_FORM_HAND_OVER));
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (wait_for ((Condition) kb_asset_dialog_get_ready, dialog));
+  g_assert_true (kb_asset_dialog_set_choice (dialog, KB_ASSET_CHOICE_PERSON, "N2001"));
+  journal = count_journal (f->path);
+  kb_asset_dialog_save (dialog);
+  g_assert_true (wait_for (asset_dialog_idle, dialog));
+  g_assert_nonnull (kb_asset_dialog_get_error (dialog, KB_FIELD_REASON));
+  g_assert_cmpint (count_journal (f->path), ==, journal);
+  g_assert_cmpint (query_int (db, custodian_sql, "JK-TEST-001"), ==, staff_id (db, "N1001"));
+
+  kb_asset_dialog_set_field (dialog, KB_FIELD_REASON, "担当替え");
+  kb_asset_dialog_save (dialog);
+  g_assert_true (wait_for (pointer_cleared, &dialog));
+  g_assert_cmpint (query_int (db, custodian_sql, "JK-TEST-001"), ==, staff_id (db, "N2001"));
+
+  /* The page reloads the selected asset: the hand-over is in its history. */
+  g_assert_true (wait_for (history_has_handover, page));
+  g_assert_cmpstr (kb_asset_get_custodian_name (kb_assets_page_get_selected (page)), ==,
+                   "中村 隆之");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1315,6 +1458,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/usage/purpose-missing", Fixture, NULL, usage_setup,
               test_usage_purpose_missing, fixture_teardown);
+  g_test_add ("/ui/asset/register-hand-over", Fixture, NULL, fixture_setup,
+              test_asset_register_hand_over, fixture_teardown);
 
   {
     int status = g_test_run ();

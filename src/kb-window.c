@@ -18,6 +18,7 @@
 #include "kb-journal-page.h"
 #include "kb-lock-page.h"
 #include "kb-reason-entry.h"
+#include "kb-room-page.h"
 #include "kb-session.h"
 #include "kb-sitting-page.h"
 #include "kb-store-jobs.h"
@@ -65,6 +66,7 @@ static const struct {
 } pages[] = {
   { "sitting", N_("This Sitting"), "document-edit-symbolic" },
   { "usage", N_("Terminal Usage"), "x-office-spreadsheet-symbolic" },
+  { "room", N_("Equipment Room"), "system-lock-screen-symbolic" },
   { "asset", N_("Information Assets"), "drive-harddisk-symbolic" },
   { "operator", N_("Operators"), "system-users-symbolic" },
   { "division", N_("Divisions"), "network-workgroup-symbolic" },
@@ -198,6 +200,8 @@ build_pages (KbWindow *self)
         page = kb_sitting_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "usage"))
         page = kb_usage_page_new (self->store, self->reader, self->session);
+      else if (g_str_equal (pages[i].name, "room"))
+        page = kb_room_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "asset"))
         page = kb_assets_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "card"))

@@ -27,6 +27,8 @@
 #include "kb-lock-page.h"
 #include "kb-pcscd-harness.h"
 #include "kb-record-dialog.h"
+#include "kb-room-dialog.h"
+#include "kb-room-page.h"
 #include "kb-session.h"
 #include "kb-sitting-page.h"
 #include "kb-usage-dialog.h"
@@ -427,6 +429,51 @@ main (int   argc,
                                         g_date_time_get_year (now), g_date_time_get_month (now),
                                         pdf);
           spin (2500);
+        }
+    }
+
+  /* The equipment-room log: --show this-month, last-month or fiscal-year;
+   * --open room-entry (with --fill field=text;…, saved unless save=no)
+   * or room-leave (the first person inside). */
+  if (page != NULL && g_str_equal (page, "room"))
+    {
+      KbRoomPage *room = KB_ROOM_PAGE (kb_window_get_page_widget (window, "room"));
+      static const char * const periods[] = { "this-month", "last-month", "fiscal-year", NULL };
+      GtkWidget *dialog = NULL;
+
+      for (guint i = 0; show != NULL && periods[i] != NULL; i++)
+        if (g_str_equal (show, periods[i]))
+          kb_room_page_set_period (room, i);
+      spin (1000);
+      if (g_strcmp0 (open, "room-entry") == 0)
+        dialog = kb_room_page_open_entry (room);
+      else if (g_strcmp0 (open, "room-leave") == 0)
+        kb_room_page_ask_leave (room, 0);
+      spin (1200);
+      if (dialog != NULL && fill != NULL)
+        {
+          g_auto(GStrv) pairs = g_strsplit (fill, ";", -1);
+          gboolean save = TRUE;
+
+          for (guint i = 0; pairs[i] != NULL; i++)
+            {
+              g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+              if (g_strv_length (kv) != 2)
+                continue;
+              if (g_str_equal (kv[0], "save"))
+                save = !g_str_equal (kv[1], "no");
+              else
+                kb_room_dialog_set_field (KB_ROOM_DIALOG (dialog), kv[0], kv[1]);
+            }
+          if (save)
+            kb_room_dialog_save (KB_ROOM_DIALOG (dialog));
+          spin (1500);
+        }
+      if (open != NULL && g_str_has_prefix (open, "room-"))
+        {
+          g_clear_pointer (&fill, g_free);
+          g_clear_pointer (&open, g_free);
         }
     }
 

@@ -23,6 +23,8 @@
 #include "kb-lock-page.h"
 #include "kb-pcscd-harness.h"
 #include "kb-record-dialog.h"
+#include "kb-room-dialog.h"
+#include "kb-room-page.h"
 #include "kb-session.h"
 #include "kb-sitting-page.h"
 #include "kb-usage-dialog.h"
@@ -1391,6 +1393,138 @@ test_asset_register_hand_over (Fixture       *f,
                    "中村 隆之");
 }
 
+/* --- the equipment-room log ------------------------------------------------ */
+
+static gboolean
+room_page_idle (gpointer data)
+{
+  return !kb_room_page_get_busy (KB_ROOM_PAGE (data));
+}
+
+static gboolean
+room_dialog_idle (gpointer data)
+{
+  return !kb_room_dialog_get_busy (KB_ROOM_DIALOG (data));
+}
+
+typedef struct {
+  KbRoomPage *page;
+  guint n_inside;
+  guint n_keys_out;
+  guint n_log;
+} RoomWait;
+
+static gboolean
+room_shows (gpointer data)
+{
+  RoomWait *w = data;
+
+  return !kb_room_page_get_busy (w->page) &&
+         g_list_model_get_n_items (kb_room_page_get_inside (w->page)) == w->n_inside &&
+         g_list_model_get_n_items (kb_room_page_get_keys_out (w->page)) == w->n_keys_out &&
+         g_list_model_get_n_items (kb_room_page_get_log (w->page)) == w->n_log;
+}
+
+static void
+wait_room (KbRoomPage *page,
+           guint       n_inside,
+           guint       n_keys_out,
+           guint       n_log)
+{
+  RoomWait w = { page, n_inside, n_keys_out, n_log };
+
+  if (!wait_for (room_shows, &w))
+    g_error ("the room page shows %u inside, %u keys out, %u in the log; expected %u, %u, %u",
+             g_list_model_get_n_items (kb_room_page_get_inside (page)),
+             g_list_model_get_n_items (kb_room_page_get_keys_out (page)),
+             g_list_model_get_n_items (kb_room_page_get_log (page)), n_inside, n_keys_out, n_log);
+}
+
+/* The network administrator lets a vendor in through the form (an error
+ * at the field first), sees them under Inside Now, records the exit with
+ * the key kept, then the key's return. The auditor reads without buttons;
+ * a clerk is told who keeps the log. */
+static void
+test_room_visitor (Fixture       *f,
+                   gconstpointer  data)
+{
+  KbRoomPage *page = KB_ROOM_PAGE (kb_window_get_page_widget (f->window, "room"));
+  g_autoptr(KbDb) db = NULL;
+  g_autoptr(KbRoomEntry) entry = NULL;
+  KbRoomDialog *dialog;
+  gint64 journal;
+
+  sign_in (f, "N2001");
+  kb_window_show_page (f->window, "room");
+  g_assert_true (wait_for (room_page_idle, page));
+  g_assert_false (kb_room_page_get_refused (page));
+  wait_room (page, 0, 0, 0);
+
+  dialog = KB_ROOM_DIALOG (kb_room_page_open_entry (page));
+  g_assert_nonnull (dialog);
+  g_assert_true (wait_for ((Condition) kb_room_dialog_get_ready, dialog));
+  g_assert_true (kb_room_dialog_set_field (dialog, KB_FIELD_ROOM, "サーバー室 (西庁舎)"));
+  g_assert_true (kb_room_dialog_set_field (dialog, "visitor", "yes"));
+  g_assert_true (kb_room_dialog_set_field (dialog, KB_FIELD_VISITOR_NAME, "山口 亮"));
+  g_assert_true (kb_room_dialog_set_field (dialog, KB_FIELD_PURPOSE, "専用回線の切替試験"));
+  g_assert_true (kb_room_dialog_set_field (dialog, KB_FIELD_KEY, "サーバー室 鍵A"));
+
+  /* No organisation: refused at that field, nothing written. */
+  journal = count_journal (f->path);
+  kb_room_dialog_save (dialog);
+  g_assert_true (kb_room_dialog_get_busy (dialog));
+  g_assert_true (wait_for (room_dialog_idle, dialog));
+  g_assert_nonnull (kb_room_dialog_get_error (dialog, KB_FIELD_VISITOR_ORG));
+  g_assert_null (kb_room_dialog_get_error (dialog, KB_FIELD_ESCORT));
+  g_assert_cmpint (count_journal (f->path), ==, journal);
+
+  g_assert_true (kb_room_dialog_set_field (dialog, KB_FIELD_VISITOR_ORG, "NTT東日本 長野支店"));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  kb_room_dialog_save (KB_ROOM_DIALOG (dialog));
+  g_assert_true (wait_for (pointer_cleared, &dialog));
+
+  /* Inside now, escorted by whoever let them in, with the key. */
+  wait_room (page, 1, 0, 1);
+  entry = g_list_model_get_item (kb_room_page_get_inside (page), 0);
+  db = open_db_read_only (f);
+  g_assert_true (kb_room_entry_is_visitor (entry));
+  g_assert_cmpstr (kb_room_entry_get_person_name (entry), ==, "山口 亮");
+  g_assert_cmpstr (kb_room_entry_get_organisation (entry), ==, "NTT東日本 長野支店");
+  g_assert_cmpint (kb_room_entry_get_escort_id (entry), ==, staff_id (db, "N2001"));
+  g_assert_true (kb_room_entry_get_key_out (entry));
+
+  /* Out, keeping the key; then the key comes back. */
+  kb_room_page_leave (page, 0, TRUE);
+  wait_room (page, 0, 1, 1);
+  kb_room_page_return_key (page, 0);
+  wait_room (page, 0, 0, 1);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM journal WHERE entity = ?1"
+                                  " AND kind IN ('room.enter', 'room.leave', 'room.key-return')",
+                              "room"), ==, 3);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM room_entries WHERE left_at IS NOT NULL"
+                                  " AND key_returned_at >= left_at AND visitor_org = ?1",
+                              "NTT東日本 長野支店"), ==, 1);
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  g_assert_cmpuint (g_list_model_get_n_items (kb_room_page_get_log (page)), ==, 0);
+
+  /* The auditor reads it, and cannot record. */
+  sign_in (f, "N2003");
+  kb_window_show_page (f->window, "room");
+  wait_room (page, 0, 0, 1);
+  g_assert_false (kb_room_page_get_refused (page));
+  g_assert_null (kb_room_page_open_entry (page));
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+
+  /* A clerk is told who keeps it. */
+  sign_in (f, "N1003");
+  kb_window_show_page (f->window, "room");
+  g_assert_true (wait_for (room_page_idle, page));
+  g_assert_true (kb_room_page_get_refused (page));
+  g_assert_cmpuint (g_list_model_get_n_items (kb_room_page_get_log (page)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1460,6 +1594,9 @@ main (int   argc,
               test_usage_purpose_missing, fixture_teardown);
   g_test_add ("/ui/asset/register-hand-over", Fixture, NULL, fixture_setup,
               test_asset_register_hand_over, fixture_teardown);
+
+  g_test_add ("/ui/room/visitor", Fixture, NULL, usage_setup, test_room_visitor,
+              fixture_teardown);
 
   {
     int status = g_test_run ();

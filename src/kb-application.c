@@ -169,6 +169,7 @@ run_seed_demo (const char *path)
   if (!kb_db_begin (db, &error) ||
       !kb_demo_seed (db, &error) ||
       !kb_demo_seed_usage (db, now, &error) ||
+      !kb_demo_seed_assets (db, now, &error) ||
       !kb_demo_seed_room (db, now, &error) ||
       !kb_demo_seed_backup (db, &error) ||
       (n_usage = count_usage (db, &error)) < 0 ||

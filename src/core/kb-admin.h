@@ -89,6 +89,9 @@ gboolean    kb_demo_seed             (KbDb         *db,
 gboolean    kb_demo_seed_usage       (KbDb         *db,
                                       GDateTime    *until,
                                       GError      **error);
+gboolean    kb_demo_seed_assets      (KbDb         *db,
+                                      GDateTime    *now,
+                                      GError      **error);
 gboolean    kb_demo_seed_room        (KbDb         *db,
                                       GDateTime    *now,
                                       GError      **error);

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kb-admin.h"
+#include "kb-assets-private.h"
 #include "kb-auth.h"
 #include "kb-backup.h"
 #include "kb-canon.h"
@@ -1281,4 +1282,319 @@ kb_demo_seed_backup (KbDb    *db,
   ok = kb_backup_set_passphrase (db, NULL, KB_DEMO_BACKUP_PASSPHRASE, error);
   kb_db_set_actor (db, actor, terminal);
   return ok;
+}
+
+/* --- the information-asset register ------------------------------------- */
+
+typedef struct {
+  const char *number;
+  const char *name;
+  KbAssetKind kind;
+  int classification;
+  const char *location;
+  const char *custodian;
+  int acquired;              /* days before now */
+  KbAssetStatus status;
+  gboolean holds_data;
+  const char *inventory_days;
+  const char *notes;
+} DemoAsset;
+
+#define SERVER_ROOM "本庁舎 地下1階 機器設置室"
+#define OFFICE "本庁舎 3階 市町村課 執務室"
+
+static const DemoAsset demo_assets[] = {
+  { "CD-01", "住基ネット端末ソフトウェア インストール媒体", KB_ASSET_MEDIA, 2, SERVER_ROOM " 保管庫",
+    "N2001", 1000, KB_ASSET_STORED, TRUE, NULL, "再インストール用。持出し時は貸出を記録" },
+  { "CS-01", "コミュニケーションサーバ（CS）", KB_ASSET_EQUIPMENT, 3, SERVER_ROOM " ラック1",
+    "N2001", 1000, KB_ASSET_IN_USE, TRUE, NULL, "保守契約：2027年3月31日まで" },
+  { "DOC-01", "住基ネット端末 操作マニュアル（運用手順書）", KB_ASSET_DOCUMENT, 2, OFFICE " 書棚",
+    "N1001", 1000, KB_ASSET_IN_USE, FALSE, NULL, "第3版" },
+  { "DOC-02", "住基ネットセキュリティ規程 綴", KB_ASSET_DOCUMENT, 2, OFFICE " 書棚",
+    "N1001", 1000, KB_ASSET_IN_USE, FALSE, NULL, "平成18年改正を含む" },
+  { "DOC-03", "端末使用管理簿 綴（紙の管理簿、令和6年度まで）", KB_ASSET_DOCUMENT, 3,
+    OFFICE " 施錠キャビネット", "N1002", 800, KB_ASSET_STORED, FALSE, NULL,
+    "電子化前の記録。保存年限5年" },
+  { "DOC-04", "緊急時対応計画書", KB_ASSET_DOCUMENT, 2, OFFICE " 書棚",
+    "N1001", 380, KB_ASSET_IN_USE, FALSE, NULL, "障害時・不適正行為時の連絡体制を含む" },
+  { "DOC-05", "保守委託契約書 綴", KB_ASSET_DOCUMENT, 2, "本庁舎 4階 情報政策課 書庫",
+    "N2001", 600, KB_ASSET_IN_USE, FALSE, NULL, "第16条の5項目を契約書に明記" },
+  { "DOC-06", "機器設置室 入退室管理簿 綴", KB_ASSET_DOCUMENT, 2, SERVER_ROOM " 入口",
+    "N2001", 600, KB_ASSET_IN_USE, FALSE, NULL, "" },
+  { "FP-01", "指紋認証装置（1号機・2号機用）", KB_ASSET_EQUIPMENT, 2, OFFICE,
+    "N1001", 300, KB_ASSET_IN_USE, TRUE, NULL, "指紋テンプレートを内部に保持" },
+  { "FW-01", "ファイアウォール", KB_ASSET_EQUIPMENT, 3, SERVER_ROOM " ラック1",
+    "N2001", 700, KB_ASSET_IN_USE, TRUE, NULL, "通信ログを90日保持" },
+  { "HDD-01", "旧CSサーバ用ハードディスク", KB_ASSET_MEDIA, 3, SERVER_ROOM " 耐火金庫",
+    "N2001", 1800, KB_ASSET_STORED, TRUE, NULL, "CSサーバ更新時に取り外し" },
+  { "JK-01", "住基ネット端末 1号機", KB_ASSET_EQUIPMENT, 3, OFFICE,
+    "N1001", 1000, KB_ASSET_IN_USE, TRUE, NULL, "" },
+  { "JK-02", "住基ネット端末 2号機", KB_ASSET_EQUIPMENT, 3, OFFICE,
+    "N1001", 1000, KB_ASSET_IN_USE, TRUE, NULL, "" },
+  { "JK-03", "住基ネット端末 3号機", KB_ASSET_EQUIPMENT, 3, "本庁舎 2階 健康福祉政策課",
+    "N3001", 1000, KB_ASSET_IN_USE, TRUE, NULL, "" },
+  { "JK-04", "住基ネット端末 4号機（予備）", KB_ASSET_EQUIPMENT, 3, SERVER_ROOM,
+    "N2001", 1000, KB_ASSET_STORED, TRUE, NULL, "障害時の予備機" },
+  { "LTO-01", "バックアップテープ（日次）", KB_ASSET_MEDIA, 3, SERVER_ROOM " 耐火金庫",
+    "N2001", 500, KB_ASSET_IN_USE, TRUE, "90", "" },
+  { "LTO-02", "バックアップテープ（週次）", KB_ASSET_MEDIA, 3, SERVER_ROOM " 耐火金庫",
+    "N2001", 500, KB_ASSET_IN_USE, TRUE, "90", "" },
+  { "LTO-03", "バックアップテープ（月次・遠隔地保管）", KB_ASSET_MEDIA, 3, "別棟 書庫 耐火金庫",
+    "N2001", 500, KB_ASSET_STORED, TRUE, "90", "" },
+  { "PR-01", "住基ネット専用プリンタ", KB_ASSET_EQUIPMENT, 2, OFFICE,
+    "N1002", 350, KB_ASSET_IN_USE, FALSE, NULL, "" },
+  { "RT-01", "ルータ（住基ネット専用回線）", KB_ASSET_EQUIPMENT, 2, SERVER_ROOM " ラック1",
+    "N2001", 1000, KB_ASSET_IN_USE, FALSE, NULL, "" },
+  { "SW-01", "住基ネット CSクライアントソフトウェア", KB_ASSET_SOFTWARE, 3, SERVER_ROOM,
+    "N2001", 1000, KB_ASSET_IN_USE, FALSE, NULL, "端末4台分" },
+  { "SW-02", "ウイルス対策ソフトウェア（端末用 5ライセンス）", KB_ASSET_SOFTWARE, 2, SERVER_ROOM,
+    "N2001", 340, KB_ASSET_IN_USE, FALSE, NULL, "定義ファイルはCS経由で更新" },
+  { "USB-00", "USBメモリ（旧式・暗号化なし）", KB_ASSET_MEDIA, 3, OFFICE " 施錠キャビネット",
+    "N1001", 1500, KB_ASSET_STORED, TRUE, "180", "" },
+  { "USB-01", "暗号化USBメモリ 1（データ移送用）", KB_ASSET_MEDIA, 3, OFFICE " 施錠キャビネット",
+    "N1001", 400, KB_ASSET_STORED, TRUE, "180", "" },
+  { "USB-02", "暗号化USBメモリ 2（データ移送用）", KB_ASSET_MEDIA, 3, OFFICE " 施錠キャビネット",
+    "N1001", 400, KB_ASSET_STORED, TRUE, "180", "" },
+};
+
+typedef struct {
+  KbDb *db;
+  GDateTime *now;
+  GHashTable *ids;       /* asset number → id */
+} DemoAssets;
+
+static gint64
+demo_staff (KbDb       *db,
+            const char *staff)
+{
+  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT id FROM operators WHERE staff_number = ?1",
+                                      NULL);
+  gint64 id = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, staff, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
+}
+
+/* The register's clock at 10:00 (plus @minutes) @days before now, acting
+ * as @staff. */
+static void
+demo_as (DemoAssets *self,
+         const char *staff,
+         int         days,
+         int         minutes)
+{
+  g_autoptr(GDateTime) day = g_date_time_add_days (self->now, -days);
+  g_autoptr(GDateTime) at = g_date_time_new (g_date_time_get_timezone (self->now),
+                                             g_date_time_get_year (day),
+                                             g_date_time_get_month (day),
+                                             g_date_time_get_day_of_month (day), 10, minutes, 0);
+
+  kb_assets_set_clock (g_date_time_to_unix (at));
+  kb_db_set_actor (self->db, demo_staff (self->db, staff), NULL);
+}
+
+static char *
+demo_date (DemoAssets *self,
+           int         days)
+{
+  g_autoptr(GDateTime) day = g_date_time_add_days (self->now, -days);
+
+  return g_date_time_format (day, "%Y-%m-%d");
+}
+
+static gint64
+demo_id (DemoAssets *self,
+         const char *number)
+{
+  return GPOINTER_TO_SIZE (g_hash_table_lookup (self->ids, number));
+}
+
+static gboolean
+demo_check (DemoAssets  *self,
+            int          days,
+            const char  *number,
+            const char  *seen_by,
+            const char  *location,
+            KbAssetCondition condition,
+            const char  *notes,
+            GError     **error)
+{
+  demo_as (self, "N2001", days, 30);
+  return kb_assets_check (self->db, demo_id (self, number), demo_staff (self->db, seen_by),
+                          location, condition, notes, error);
+}
+
+static gboolean
+demo_assets_write (DemoAssets  *self,
+                   GError     **error)
+{
+  static const struct {
+    const char *number;
+    const char *seen_by;
+  } inventory[] = {
+    { "CD-01", "N2002" }, { "CS-01", "N2002" }, { "DOC-01", "N1003" }, { "DOC-02", "N1003" },
+    { "DOC-03", "N1004" }, { "DOC-05", "N2002" }, { "FW-01", "N2002" }, { "HDD-01", "N2002" },
+    { "JK-01", "N1003" }, { "JK-02", "N1004" }, { "JK-03", "N3002" }, { "JK-04", "N2002" },
+    { "RT-01", "N2002" }, { "SW-01", "N2002" },
+  };
+  KbDb *db = self->db;
+  g_autofree char *due_soon = demo_date (self, 85);
+  g_autofree char *due_last_week = demo_date (self, 7);
+
+  /* Registered the day each was acquired: equipment, software and media
+   * by the network administrator, documents by the security officer. */
+  for (guint i = 0; i < G_N_ELEMENTS (demo_assets); i++)
+    {
+      const DemoAsset *a = &demo_assets[i];
+      g_autofree char *acquired = demo_date (self, a->acquired);
+      KbAssetChange change = {
+        .number = a->number,
+        .name = a->name,
+        .kind = a->kind,
+        .classification = a->classification,
+        .location = a->location,
+        .custodian_id = demo_staff (db, a->custodian),
+        .acquired_on = acquired,
+        .status = a->status,
+        .holds_data = a->holds_data,
+        .inventory_days = a->inventory_days,
+        .notes = a->notes,
+      };
+      gint64 id;
+
+      demo_as (self, a->kind == KB_ASSET_DOCUMENT ? "N1001" : "N2001", a->acquired, 0);
+      id = kb_assets_save (db, &change, error);
+      if (id == 0)
+        return FALSE;
+      g_hash_table_insert (self->ids, (gpointer) a->number, GSIZE_TO_POINTER (id));
+    }
+
+  /* Oldest first. */
+  demo_as (self, "N1001", 400, 0);
+  if (!kb_assets_hand_over (db, demo_id (self, "DOC-03"), demo_staff (db, "N1001"), NULL,
+                            "年度替わりの担当替え（紙の管理簿は課長が保管）", error))
+    return FALSE;
+  demo_as (self, "N2001", 250, 0);
+  if (!kb_assets_set_status (db, demo_id (self, "RT-01"), KB_ASSET_REPAIR,
+                             "専用回線の断続障害。保守業者へ修理依頼", error))
+    return FALSE;
+  demo_as (self, "N2001", 240, 0);
+  if (!kb_assets_return (db, demo_id (self, "RT-01"), NULL,
+                         "電源ユニット交換、ファームウェア更新済み", error))
+    return FALSE;
+
+  /* The yearly inventory. */
+  for (guint i = 0; i < G_N_ELEMENTS (inventory); i++)
+    if (!demo_check (self, 200, inventory[i].number, inventory[i].seen_by, NULL,
+                     KB_CONDITION_GOOD, NULL, error))
+      return FALSE;
+  if (!demo_check (self, 200, "DOC-06", "N2002", NULL, KB_CONDITION_DAMAGED,
+                   "表紙が破損。綴じ直しを依頼", error))
+    return FALSE;
+
+  demo_as (self, "N1001", 150, 0);
+  if (!kb_assets_hand_over (db, demo_id (self, "JK-02"), demo_staff (db, "N1002"), NULL,
+                            "端末管理の分担見直し（2号機は松本補佐が管理）", error))
+    return FALSE;
+
+  /* An old USB stick without encryption, disposed of. */
+  demo_as (self, "N2001", 110, 0);
+  if (!kb_assets_request_disposal (db, demo_id (self, "USB-00"),
+                                   "暗号化機能のない旧式媒体のため使用を終了",
+                                   KB_DISPOSAL_DESTRUCTION, KB_DISPOSAL_DATA_NOT_NEEDED, 0, error))
+    return FALSE;
+  demo_as (self, "N1001", 105, 0);
+  if (!kb_assets_decide_disposal (db, demo_id (self, "USB-00"), TRUE, NULL, error))
+    return FALSE;
+
+  if (!demo_check (self, 100, "LTO-03", "N2002", NULL, KB_CONDITION_GOOD, NULL, error) ||
+      !demo_check (self, 100, "USB-01", "N1003", NULL, KB_CONDITION_GOOD, NULL, error) ||
+      !demo_check (self, 100, "USB-02", "N1003", NULL, KB_CONDITION_GOOD, NULL, error))
+    return FALSE;
+
+  demo_as (self, "N1001", 90, 0);
+  if (!kb_assets_lend (db, demo_id (self, "USB-01"), demo_staff (db, "N1004"), due_soon,
+                       "市町村への転入通知データの持参", error))
+    return FALSE;
+  demo_as (self, "N1001", 86, 0);
+  if (!kb_assets_return (db, demo_id (self, "USB-01"), NULL, "データ消去を確認", error))
+    return FALSE;
+
+  demo_as (self, "N1001", 60, 0);
+  if (!kb_assets_hand_over (db, demo_id (self, "PR-01"), demo_staff (db, "N1004"), NULL,
+                            "プリンタ管理担当の変更", error))
+    return FALSE;
+  if (!demo_check (self, 45, "LTO-01", "N2002", NULL, KB_CONDITION_GOOD, NULL, error) ||
+      !demo_check (self, 30, "LTO-02", "N2002", NULL, KB_CONDITION_GOOD, NULL, error))
+    return FALSE;
+
+  /* Lent three weeks ago, due back last week, not back yet. */
+  demo_as (self, "N1001", 20, 0);
+  if (!kb_assets_lend (db, demo_id (self, "USB-02"), demo_staff (db, "N1003"), due_last_week,
+                       "転出入届の照合データの移送", error))
+    return FALSE;
+
+  /* The old server disk, awaiting the security officer's approval. */
+  demo_as (self, "N2001", 3, 0);
+  return kb_assets_request_disposal (db, demo_id (self, "HDD-01"),
+                                     "CSサーバ更新で不要となったため（データは新サーバへ移行済み）",
+                                     KB_DISPOSAL_DEGAUSSING, KB_DISPOSAL_DATA_NOT_NEEDED, 0,
+                                     error);
+}
+
+/**
+ * kb_demo_seed_assets:
+ * @now: the demo's "now"; the register's past is written relative to it
+ *
+ * The demo office's information-asset register: 25 assets (the Juki-Net
+ * terminals, the CS server, the network equipment, software, backup tapes
+ * and USB media, the binders), hand-overs, a repair, the yearly inventory
+ * and later checks (two due, two overdue), a USB stick lent and overdue,
+ * one disposal done and one requested by N2001 awaiting approval. Each
+ * change is made by the person it says, through kb-assets.c, at the time
+ * it says. All or nothing; refused when the register has assets.
+ */
+gboolean
+kb_demo_seed_assets (KbDb       *db,
+                     GDateTime  *now,
+                     GError    **error)
+{
+  DemoAssets self = { db, now, NULL };
+  g_autofree char *terminal = g_strdup (kb_db_get_terminal (db));
+  gint64 actor = kb_db_get_actor (db);
+  sqlite3_stmt *stmt;
+  gboolean ok;
+  int n;
+
+  stmt = kb_db_prepare (db, "SELECT count (*) FROM assets", error);
+  if (stmt == NULL)
+    return FALSE;
+  n = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : -1;
+  sqlite3_reset (stmt);
+  if (n != 0)
+    {
+      g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
+                   _("The information-asset register already has assets; the demo assets "
+                     "are only added to an empty register. Nothing was changed."));
+      return FALSE;
+    }
+
+  if (!kb_db_begin (db, error))
+    return FALSE;
+  self.ids = g_hash_table_new (g_str_hash, g_str_equal);
+  ok = demo_assets_write (&self, error);
+  g_hash_table_unref (self.ids);
+  kb_assets_set_clock (0);
+  kb_db_set_actor (db, actor, terminal);
+  if (!ok)
+    {
+      kb_db_rollback (db);
+      return FALSE;
+    }
+  return kb_db_commit (db, error);
 }

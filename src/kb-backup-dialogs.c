@@ -150,12 +150,35 @@ kb_backup_progress_dialog_set (GtkWidget *dialog,
 
 /* --- passphrase fields ------------------------------------------------------ */
 
-static gboolean
-drop_focus (GtkWindow *dialog)
+static void
+wipe_free (gpointer text)
 {
+  kb_password_wipe (text);
+  g_free (text);
+}
+
+/* An AdwMessageDialog closes before it emits ::response, and closing
+ * empties its password entries: what was typed is taken here, to be
+ * collected by the response handler (or wiped with the dialog). */
+static gboolean
+closing_cb (GtkWindow *dialog)
+{
+  GPtrArray *fields = g_object_get_data (G_OBJECT (dialog), "fields");
+
   /* GTK 4.8 complains when a focused password entry is unmapped without
-   * a focus-out (HACKING.md); closing drops the focus first. */
+   * a focus-out (HACKING.md); the focus goes first. */
   gtk_window_set_focus (dialog, NULL);
+  for (guint i = 0; fields != NULL && i < fields->len; i++)
+    {
+      const char *name = g_ptr_array_index (fields, i);
+      g_autofree char *entry_key = g_strconcat ("entry-", name, NULL);
+      g_autofree char *text_key = g_strconcat ("text-", name, NULL);
+      GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), entry_key);
+
+      g_object_set_data_full (G_OBJECT (dialog), text_key,
+                              g_strdup (gtk_editable_get_text (entry)), wipe_free);
+      gtk_editable_set_text (entry, "");
+    }
   return FALSE;
 }
 
@@ -170,6 +193,7 @@ field_new (GtkWidget  *dialog,
   GtkWidget *note = gtk_label_new (hint);
   g_autofree char *entry_key = g_strconcat ("entry-", name, NULL);
   g_autofree char *note_key = g_strconcat ("note-", name, NULL);
+  GPtrArray *fields;
 
   gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
   g_object_set (entry, "placeholder-text", label, "activates-default", TRUE, NULL);
@@ -186,15 +210,18 @@ field_new (GtkWidget  *dialog,
   g_object_set_data (G_OBJECT (note), "hint", (gpointer) hint);
   gtk_box_append (box, note);
 
-  /* Referenced: the response is emitted after the dialog has closed and
-   * let go of its children, and that is when the text is taken. */
+  /* Referenced: the dialog lets go of its children when it closes. */
   g_object_set_data_full (G_OBJECT (dialog), entry_key, g_object_ref (entry), g_object_unref);
   g_object_set_data_full (G_OBJECT (dialog), note_key, g_object_ref (note), g_object_unref);
-  if (g_object_get_data (G_OBJECT (dialog), "drops-focus") == NULL)
+  fields = g_object_get_data (G_OBJECT (dialog), "fields");
+  if (fields == NULL)
     {
-      g_object_set_data (G_OBJECT (dialog), "drops-focus", GINT_TO_POINTER (TRUE));
-      g_signal_connect (dialog, "close-request", G_CALLBACK (drop_focus), NULL);
+      fields = g_ptr_array_new_with_free_func (g_free);
+      g_object_set_data_full (G_OBJECT (dialog), "fields", fields,
+                              (GDestroyNotify) g_ptr_array_unref);
+      g_signal_connect (dialog, "close-request", G_CALLBACK (closing_cb), NULL);
     }
+  g_ptr_array_add (fields, g_strdup (name));
   return entry;
 }
 
@@ -246,10 +273,15 @@ field_take (GtkWidget  *dialog,
             const char *name)
 {
   GtkWidget *entry = field_entry (dialog, name);
+  g_autofree char *text_key = g_strconcat ("text-", name, NULL);
   char *text;
 
   if (entry == NULL)
     return NULL;
+  /* Taken when the dialog closed. */
+  text = g_object_steal_data (G_OBJECT (dialog), text_key);
+  if (text != NULL)
+    return text;
   text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
   /* GtkPasswordEntry keeps its text in non-pageable memory; emptying it
    * leaves the copy above as the only one. */

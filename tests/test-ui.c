@@ -17,6 +17,8 @@
 #include "kb-application.h"
 #include "kb-assets-page.h"
 #include "kb-auth.h"
+#include "kb-backup-dialogs.h"
+#include "kb-backup-page.h"
 #include "kb-fake-card.h"
 #include "kb-history-window.h"
 #include "kb-journal-page.h"
@@ -1525,6 +1527,207 @@ test_room_visitor (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (kb_room_page_get_log (page)), ==, 0);
 }
 
+/* --- backups ----------------------------------------------------------------- */
+
+#define UI_BACKUP_PASSPHRASE "kanribo-ui-backup"
+
+static gboolean
+backup_idle (gpointer data)
+{
+  return !kb_backup_page_get_busy (KB_BACKUP_PAGE (data));
+}
+
+static gboolean
+backup_first_verified (gpointer data)
+{
+  GListModel *model = kb_backup_page_get_model (KB_BACKUP_PAGE (data));
+  g_autoptr(KbBackupRecord) r = NULL;
+
+  if (g_list_model_get_n_items (model) == 0)
+    return FALSE;
+  r = g_list_model_get_item (model, 0);
+  return kb_backup_record_get_verified_at (r) > 0;
+}
+
+static gboolean
+backup_listed (gpointer data)
+{
+  return g_list_model_get_n_items (kb_backup_page_get_model (KB_BACKUP_PAGE (data))) == 1;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+session_not_unlocked (gpointer data)
+{
+  KbSession *session = kb_window_get_session (KB_WINDOW (data));
+
+  return kb_session_get_state (session) != KB_SESSION_UNLOCKED;
+}
+
+/* The newest message dialog over @window whose heading is @heading. */
+static GtkWidget *
+find_dialog (KbWindow   *window,
+             const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static void
+close_dialogs (KbWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i - 1);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (window))
+        {
+          gtk_window_set_focus (w, NULL);
+          gtk_window_destroy (w);
+        }
+    }
+}
+
+static void
+flip_byte (const char *path,
+           goffset     at)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
+  g_assert_cmpuint (len, >, at);
+  contents[at] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, contents, len, &error));
+}
+
+/* The security officer sets the passphrase through its dialog, makes a
+ * backup, sees it listed, verifies it (and an altered copy), and restores
+ * it: the window locks for everyone to sign in again. */
+static void
+test_backup (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkWidget *page = kb_window_get_page_widget (f->window, "backup");
+  g_autofree char *path = g_build_filename (f->dir, "office.kbbackup", NULL);
+  g_autofree char *altered_path = g_build_filename (f->dir, "altered.kbbackup", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) altered = g_file_new_for_path (altered_path);
+  g_autoptr(KbBackupRecord) r = NULL;
+  g_autofree char *kept = g_strconcat (f->path, ".before-restore-", NULL);
+  GtkWidget *dialog, *button;
+  gboolean found_kept = FALSE;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  kb_window_show_page (f->window, "backup");
+  g_assert_nonnull (page);
+
+  /* No passphrase yet: nothing is written. */
+  kb_backup_page_back_up_to (KB_BACKUP_PAGE (page), file, UI_BACKUP_PASSPHRASE);
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (kb_backup_page_get_result (KB_BACKUP_PAGE (page)));
+  close_dialogs (f->window);
+
+  /* The passphrase dialog refuses a mismatch at the field. */
+  dialog = kb_backup_page_open_set_passphrase (KB_BACKUP_PAGE (page));
+  kb_backup_dialog_set_text (dialog, "new", UI_BACKUP_PASSPHRASE);
+  kb_backup_dialog_set_text (dialog, "repeat", UI_BACKUP_PASSPHRASE "x");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply"));
+  kb_backup_dialog_set_text (dialog, "repeat", UI_BACKUP_PASSPHRASE);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "apply"));
+  button = find_button (dialog, "_Set Passphrase");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_cmpstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), ==,
+                   "The backup passphrase was set");
+
+  /* A backup, listed. */
+  kb_backup_page_back_up_to (KB_BACKUP_PAGE (page), file, UI_BACKUP_PASSPHRASE);
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (wait_for (backup_listed, page));
+  r = g_list_model_get_item (kb_backup_page_get_model (KB_BACKUP_PAGE (page)), 0);
+  g_assert_cmpstr (kb_backup_record_get_path (r), ==, path);
+  g_assert_cmpstr (kb_backup_record_get_made_by_name (r), !=, NULL);
+  g_assert_cmpint (kb_backup_record_get_verified_at (r), ==, 0);
+  {
+    g_autofree char *toast = g_strdup_printf ("%.12s", kb_backup_record_get_digest (r));
+
+    g_assert_nonnull (strstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), toast));
+  }
+
+  /* Verified: restorable, and stamped in the register. */
+  kb_backup_page_verify_file (KB_BACKUP_PAGE (page), file, UI_BACKUP_PASSPHRASE);
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_cmpstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), ==, "restorable");
+  g_assert_nonnull (find_dialog (f->window, "The Backup Can Be Restored"));
+  g_assert_true (wait_for (backup_first_verified, page));
+  close_dialogs (f->window);
+
+  /* An altered copy and a wrong passphrase are refused. */
+  g_assert_true (g_file_copy (file, altered, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
+  flip_byte (altered_path, kb_backup_record_get_size (r) / 2);
+  kb_backup_page_verify_file (KB_BACKUP_PAGE (page), altered, UI_BACKUP_PASSPHRASE);
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_cmpstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), !=, "restorable");
+  g_assert_nonnull (find_dialog (f->window, "The Backup Cannot Be Restored"));
+  close_dialogs (f->window);
+  kb_backup_page_verify_file (KB_BACKUP_PAGE (page), file, "not the passphrase");
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_cmpstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), !=, "restorable");
+  close_dialogs (f->window);
+
+  /* Restore: verified, confirmed, done; the old database is kept and the
+   * window locks. */
+  kb_backup_page_restore_from (KB_BACKUP_PAGE (page), file, UI_BACKUP_PASSPHRASE);
+  g_assert_true (wait_for (backup_idle, page));
+  dialog = find_dialog (f->window, "Replace the Whole Database?");
+  g_assert_nonnull (dialog);
+  button = find_button (dialog, "_Replace Database");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_true (wait_for (session_not_unlocked, f->window));
+  g_assert_nonnull (strstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), kept));
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "kanribo.db.before-restore-") &&
+        !g_str_has_suffix (name, "-anchor"))
+      found_kept = TRUE;
+  g_assert_true (found_kept);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1583,6 +1786,8 @@ main (int   argc,
   g_test_add ("/ui/lock/forced-change", Fixture, NULL, fixture_setup, test_forced_change,
               fixture_teardown);
   g_test_add_func ("/ui/first-start", test_first_start);
+  g_test_add ("/ui/backup/make-verify-restore", Fixture, NULL, fixture_setup, test_backup,
+              fixture_teardown);
 
   g_test_add ("/ui/usage/sitting-two-tasks-confirm", Fixture, NULL, usage_setup,
               test_usage_sitting_confirm, fixture_teardown);

@@ -384,14 +384,12 @@ backups_cb (GObject      *source,
       g_autoptr(KbBackupRecord) backup = g_list_model_get_item (backups, i);
       gint64 id = kb_backup_record_get_id (backup);
       g_autofree char *made = NULL;
-      g_autofree char *verified = NULL;
 
       if (kb_backup_record_get_verified_at (backup) == 0)
         continue;
       made = format_time (kb_backup_record_get_made_at (backup));
-      verified = format_time (kb_backup_record_get_verified_at (backup));
-      /* Translators: a backup in a list: when it was made, when it was verified */
-      g_ptr_array_add (names, g_strdup_printf (_("Made %s, verified %s"), made, verified));
+      /* Translators: a verified backup in a list, by when it was made */
+      g_ptr_array_add (names, g_strdup_printf (_("Backup of %s"), made));
       g_array_append_val (ids, id);
     }
   fill_dropdown (self->backup, &self->backup_ids, names, ids, 0);
@@ -690,6 +688,7 @@ build_disposal_form (KbAssetDialog *self,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), GTK_WIDGET (self->backed_up));
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (self->backed_up));
   self->backup = dropdown_new (NULL);
+  gtk_widget_set_size_request (GTK_WIDGET (self->backup), 220, -1);
   gtk_widget_set_valign (GTK_WIDGET (self->backup), GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->backup), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Backup"), -1);
@@ -720,7 +719,7 @@ build (KbAssetDialog *self)
   GtkWidget *page = adw_preferences_page_new ();
   KbAsset *a = self->asset;
   const char *title = NULL, *button = _("_Save");
-  int height = 560;
+  int height = 680;
 
   switch (self->form)
     {
@@ -744,6 +743,7 @@ build (KbAssetDialog *self)
     case KB_ASSET_FORM_RETURN:
       title = _("Return of an Asset");
       button = _("_Record Return");
+      height = 600;
       break;
     case KB_ASSET_FORM_CHECK:
       title = _("Inventory Check");
@@ -752,7 +752,7 @@ build (KbAssetDialog *self)
     case KB_ASSET_FORM_DISPOSE:
       title = _("Request Disposal");
       button = _("_Request");
-      height = 680;
+      height = 760;
       break;
     default:
       g_assert_not_reached ();

@@ -1028,12 +1028,12 @@ static const struct {
 } columns[] = {
   { N_("Number"), (KbCellText) cell_number, NULL, 100 },
   { N_("Name"), (KbCellText) cell_name, NULL, -1 },
-  { N_("Kind"), (KbCellText) cell_kind, NULL, 110 },
-  { N_("Confidentiality"), (KbCellText) cell_classification, NULL, 100 },
+  { N_("Kind"), (KbCellText) cell_kind, NULL, 104 },
+  { N_("Confidentiality"), (KbCellText) cell_classification, NULL, 110 },
   { N_("Custodian"), (KbCellText) cell_custodian, NULL, 90 },
-  { N_("Location"), (KbCellText) cell_location, NULL, 110 },
-  { N_("Status"), (KbCellText) status_text, status_style, 236 },
-  { N_("Next Check"), (KbCellText) check_text, check_style, 165 },
+  { N_("Location"), (KbCellText) cell_location, NULL, 104 },
+  { N_("Status"), (KbCellText) status_text, status_style, 220 },
+  { N_("Next Check"), (KbCellText) check_text, check_style, 175 },
 };
 
 static GtkWidget *
@@ -1226,12 +1226,13 @@ build (KbAssetsPage *self)
   /* Facts and actions on the left, the history beside them. */
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (side), side_box);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (side), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_hexpand (side, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (history_scrolled), self->history_box);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (history_scrolled), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_widget_set_hexpand (history_scrolled, TRUE);
-  gtk_box_set_homogeneous (GTK_BOX (lower), TRUE);
+  /* Not homogeneous: the buttons' width must not be asked of the history too. */
+  gtk_widget_set_size_request (side, 560, -1);
+  gtk_widget_set_hexpand (side, FALSE);
   gtk_box_append (GTK_BOX (lower), side);
   gtk_box_append (GTK_BOX (lower), history_scrolled);
   gtk_stack_add_named (GTK_STACK (self->details_stack), lower, "details");

@@ -158,11 +158,10 @@ cell_key (KbRoomEntry *e)
   gint64 back = kb_room_entry_get_key_returned_at (e);
   g_autofree char *when = NULL;
 
+  /* A key still out is on the lists above the log. */
   if (key == NULL)
     return g_strdup ("");
-  if (back == 0)
-    return g_strdup_printf (_("%s (not returned)"), key);
-  if (back == kb_room_entry_get_left_at (e))
+  if (back == 0 || back == kb_room_entry_get_left_at (e))
     return g_strdup (key);
   when = same_day (back, kb_room_entry_get_entered_at (e)) ? format_time (back)
                                                            : format_moment (back);
@@ -718,7 +717,9 @@ static void
 store_changed_cb (KbRoomPage *self,
                   const char *entity)
 {
-  if (g_strcmp0 (entity, "room") != 0)
+  /* The log shows operators' names and divisions as they are now. */
+  if (g_strcmp0 (entity, "room") != 0 && g_strcmp0 (entity, "operator") != 0 &&
+      g_strcmp0 (entity, "division") != 0)
     return;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     reload (self);
@@ -748,13 +749,13 @@ static const struct {
   KbCellText text;
   int width;             /* fixed width in pixels, -1 to share the rest */
 } columns[] = {
-  { N_("Date"), (KbCellText) cell_date, 150 },
+  { N_("Date"), (KbCellText) cell_date, 140 },
   { N_("In–Out"), (KbCellText) cell_in_out, 116 },
-  { N_("Room"), (KbCellText) cell_room, 168 },
-  { N_("Person"), (KbCellText) cell_person, 96 },
-  { N_("Organisation"), (KbCellText) cell_organisation, 120 },
+  { N_("Room"), (KbCellText) cell_room, 172 },
+  { N_("Person"), (KbCellText) cell_person, 90 },
+  { N_("Organisation"), (KbCellText) cell_organisation, 110 },
   { N_("Purpose"), (KbCellText) cell_purpose, -1 },
-  { N_("Escort"), (KbCellText) cell_escort, 90 },
+  { N_("Escort"), (KbCellText) cell_escort, 84 },
   { N_("Key"), (KbCellText) cell_key, 120 },
 };
 

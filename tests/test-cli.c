@@ -129,6 +129,9 @@ demo_entries (KbDb *db)
   return KB_TEST_DEMO_ENTRIES + kb_test_count (db, "SELECT count (*) FROM usage") +
          kb_test_count (db, "SELECT count (*) FROM room_entries") +
          kb_test_count (db, "SELECT count (*) FROM room_entries WHERE left_at IS NOT NULL") +
+         /* Each asset event journals the asset and itself; a disposal's, its row too. */
+         2 * kb_test_count (db, "SELECT count (*) FROM asset_events") +
+         kb_test_count (db, "SELECT count (*) FROM asset_events WHERE kind LIKE 'dispose-%'") +
          1;
 }
 
@@ -274,10 +277,14 @@ test_verify_intact (Fixture       *fixture,
   db = open_read_only (fixture->path);
   hash = kb_test_raw_text (kb_db_get_handle (db),
                            "SELECT lower (hex (hash)) FROM journal ORDER BY seq DESC LIMIT 1");
-  /* Register rows: the office, its usage and room entries, and the
-   * backup passphrase among the settings. */
+  /* Register rows: the office, its usage and room entries, its assets,
+   * their events and disposals, and the backup passphrase among the
+   * settings. */
   n_usage = kb_test_count (db, "SELECT count (*) FROM usage") +
-            kb_test_count (db, "SELECT count (*) FROM room_entries") + 1;
+            kb_test_count (db, "SELECT count (*) FROM room_entries") +
+            kb_test_count (db, "SELECT (SELECT count (*) FROM assets) +"
+                               " (SELECT count (*) FROM asset_events) +"
+                               " (SELECT count (*) FROM disposals)") + 1;
   n_entries = demo_entries (db);
   g_clear_pointer (&db, kb_db_close);
 

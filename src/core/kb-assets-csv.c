@@ -44,27 +44,32 @@ typedef enum {
 } Column;
 
 static const struct {
-  const char *heading;     /* English, N_() */
+  const char *heading;     /* English, NC_() in the context HEADING */
   const char *ja;          /* the Japanese heading, whatever the locale */
   gboolean    required;
   gboolean    imported;
 } columns[N_COLUMNS] = {
-  { N_("Number"), "資産番号", TRUE, TRUE },
-  { N_("Name"), "名称", TRUE, TRUE },
-  { N_("Kind"), "種別", TRUE, TRUE },
-  { N_("Classification"), "機密性", TRUE, TRUE },
-  { N_("Location"), "設置場所", TRUE, TRUE },
-  { N_("Custodian"), "管理者", TRUE, TRUE },
-  { N_("Division"), "所属", FALSE, TRUE },
-  { N_("Acquired"), "取得日", TRUE, TRUE },
-  { N_("Status"), "状態", FALSE, TRUE },
-  { N_("Holds data"), "データ有無", FALSE, TRUE },
-  { N_("Inventory days"), "棚卸間隔", FALSE, TRUE },
-  { N_("Notes"), "備考", FALSE, TRUE },
-  { N_("Custodian name"), "管理者氏名", FALSE, FALSE },
-  { N_("Last check"), "最終棚卸日", FALSE, FALSE },
-  { N_("Next check"), "次回棚卸日", FALSE, FALSE },
+  { NC_("asset CSV heading", "Number"), "資産番号", TRUE, TRUE },
+  { NC_("asset CSV heading", "Name"), "名称", TRUE, TRUE },
+  { NC_("asset CSV heading", "Kind"), "種別", TRUE, TRUE },
+  { NC_("asset CSV heading", "Classification"), "機密性", TRUE, TRUE },
+  { NC_("asset CSV heading", "Location"), "設置場所", TRUE, TRUE },
+  { NC_("asset CSV heading", "Custodian"), "管理者", TRUE, TRUE },
+  { NC_("asset CSV heading", "Division"), "所属", FALSE, TRUE },
+  { NC_("asset CSV heading", "Acquired"), "取得日", TRUE, TRUE },
+  { NC_("asset CSV heading", "Status"), "状態", FALSE, TRUE },
+  { NC_("asset CSV heading", "Holds data"), "データ有無", FALSE, TRUE },
+  { NC_("asset CSV heading", "Inventory days"), "棚卸間隔", FALSE, TRUE },
+  { NC_("asset CSV heading", "Notes"), "備考", FALSE, TRUE },
+  { NC_("asset CSV heading", "Custodian name"), "管理者氏名", FALSE, FALSE },
+  { NC_("asset CSV heading", "Last check"), "最終棚卸日", FALSE, FALSE },
+  { NC_("asset CSV heading", "Next check"), "次回棚卸日", FALSE, FALSE },
 };
+
+/* The headings have a context of their own: the export's Japanese
+ * headings are the ones the import reads (資産番号, not the UI's 番号). */
+#define HEADING "asset CSV heading"
+#define heading_label(i) g_dpgettext2 (GETTEXT_PACKAGE, HEADING, columns[i].heading)
 
 /* The Japanese words of the kinds and statuses, accepted in any locale. */
 static const char * const kind_ja[] = { "機器", "ソフトウェア", "記録媒体", "文書" };
@@ -171,7 +176,7 @@ kb_assets_export_csv (KbDb                *db,
     {
       if (i > 0)
         g_string_append_c (self.buf, ',');
-      kb_csv_append_text (self.buf, _(columns[i].heading));
+      kb_csv_append_text (self.buf, heading_label (i));
     }
   g_string_append (self.buf, "\r\n");
 
@@ -383,7 +388,7 @@ find_heading (const char *heading)
   g_autofree char *h = fold_lower (heading);
 
   for (guint i = 0; i < N_COLUMNS; i++)
-    if (matches (h, columns[i].heading) || matches (h, _(columns[i].heading)) ||
+    if (matches (h, columns[i].heading) || matches (h, heading_label (i)) ||
         matches (h, columns[i].ja))
       return (int) i;
   /* The short English words of the list. */
@@ -610,7 +615,7 @@ heading (Import *self,
 {
   int i = self->map[column];
 
-  return i >= 0 ? g_ptr_array_index (self->headings, i) : _(columns[column].heading);
+  return i >= 0 ? g_ptr_array_index (self->headings, i) : heading_label (column);
 }
 
 /* A field error as a problem of @column on @line. */
@@ -651,9 +656,9 @@ check_header (Import *self,
       {
         g_autofree char *message =
           g_strdup_printf (_("The required column “%s” (%s) is missing"),
-                           _(columns[i].heading), columns[i].ja);
+                           heading_label (i), columns[i].ja);
 
-        add_problem (self->problems, header->line, _(columns[i].heading), message);
+        add_problem (self->problems, header->line, heading_label (i), message);
       }
 }
 

@@ -335,6 +335,20 @@ test_roles (Fixture       *fixture,
   g_assert_false (kb_assets_lend (db, id, op (db, "N2003"), "2026-12-01", "監査", &error));
   assert_refused (db, before, error, NULL);
   g_clear_error (&error);
+  /* Refused before being told what to fix. */
+  {
+    KbAssetChange empty = { 0 };
+
+    g_assert_cmpint (kb_assets_save (db, &empty, &error), ==, 0);
+    assert_refused (db, before, error, NULL);
+    g_clear_error (&error);
+  }
+  g_assert_false (kb_assets_hand_over (db, id, 0, NULL, "", &error));
+  assert_refused (db, before, error, NULL);
+  g_clear_error (&error);
+  g_assert_false (kb_assets_decide_disposal (db, id, FALSE, "", &error));
+  assert_refused (db, before, error, NULL);
+  g_clear_error (&error);
 
   /* The network administrator keeps it. */
   act (db, "N2001");

@@ -1387,6 +1387,9 @@ kb_assets_save (KbDb                *db,
   g_return_val_if_fail (db != NULL, 0);
   g_return_val_if_fail (change != NULL, 0);
 
+  /* Who asks comes first: a reader is refused, not told what to fix. */
+  if (!kb_assets_require_keeper (db, error))
+    return 0;
   if (!validate_facts (change, today, &facts, error))
     {
       facts_clear (&facts);
@@ -1443,6 +1446,8 @@ kb_assets_hand_over (KbDb        *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
+  if (!kb_assets_require_keeper (db, error))
+    return FALSE;
   if ((why = validate_reason (reason, TRUE, error)) == NULL ||
       !validate_new_location (location, &where, error))
     return FALSE;
@@ -1506,6 +1511,8 @@ kb_assets_lend (KbDb        *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
+  if (!kb_assets_require_keeper (db, error))
+    return FALSE;
   if (!kb_assets_parse_date (KB_FIELD_DUE, due_on, &due, error))
     return FALSE;
   if (strcmp (due, today) < 0)
@@ -1602,6 +1609,8 @@ kb_assets_return (KbDb        *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
+  if (!kb_assets_require_keeper (db, error))
+    return FALSE;
   if (!validate_new_location (location, &where, error) ||
       (why = kb_validate_text (KB_FIELD_NOTES, notes, KB_MAX_REASON, FALSE, TRUE, error)) == NULL)
     return FALSE;
@@ -1652,6 +1661,8 @@ kb_assets_set_status (KbDb          *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
+  if (!kb_assets_require_keeper (db, error))
+    return FALSE;
   if (status != KB_ASSET_IN_USE && status != KB_ASSET_STORED && status != KB_ASSET_REPAIR)
     {
       kb_set_field_error (error, KB_FIELD_STATUS, KB_FIELD_ERROR_INVALID,
@@ -1710,6 +1721,8 @@ kb_assets_check (KbDb              *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
+  if (!kb_assets_require_keeper (db, error))
+    return FALSE;
   if ((guint) condition >= G_N_ELEMENTS (condition_words))
     {
       kb_set_field_error (error, KB_FIELD_CONDITION, KB_FIELD_ERROR_INVALID,
@@ -1828,6 +1841,10 @@ kb_assets_request_disposal (KbDb             *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
+  if (!require_person (db, KB_ROLES_ASSET_KEEPERS,
+                       _("Only a security officer or the network administrator can request a "
+                         "disposal"), error))
+    return FALSE;
   if ((why = validate_reason (reason, TRUE, error)) == NULL)
     return FALSE;
   if ((guint) method >= G_N_ELEMENTS (method_words))
@@ -1842,10 +1859,6 @@ kb_assets_request_disposal (KbDb             *db,
                           _("Say what becomes of the asset's data"));
       return FALSE;
     }
-  if (!require_person (db, KB_ROLES_ASSET_KEEPERS,
-                       _("Only a security officer or the network administrator can request a "
-                         "disposal"), error))
-    return FALSE;
   asset = begin_write (db, asset_id, error);
   if (asset == NULL)
     return FALSE;
@@ -1907,10 +1920,10 @@ kb_assets_decide_disposal (KbDb        *db,
 
   g_return_val_if_fail (db != NULL, FALSE);
 
-  if ((why = validate_reason (reason, !approve, error)) == NULL)
-    return FALSE;
   if (!require_person (db, KB_ROLES_OFFICERS,
                        _("Only a security officer can decide a disposal"), error))
+    return FALSE;
+  if ((why = validate_reason (reason, !approve, error)) == NULL)
     return FALSE;
   asset = begin_write (db, asset_id, error);
   if (asset == NULL)

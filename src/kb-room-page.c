@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "kb-error.h"
+#include "kb-history-window.h"
 #include "kb-label-cell.h"
 #include "kb-room-dialog.h"
 #include "kb-room-page.h"
@@ -553,6 +554,40 @@ record_clicked_cb (KbRoomPage *self)
   kb_room_page_open_entry (self);
 }
 
+/**
+ * kb_room_page_open_history:
+ * @position: the row of the log
+ *
+ * Shows the journal's history of one entry (a row activated).
+ *
+ * Returns: (transfer none) (nullable): the history window
+ */
+GtkWidget *
+kb_room_page_open_history (KbRoomPage *self,
+                           guint       position)
+{
+  g_autoptr(KbRoomEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->log), position);
+  g_autofree char *title = NULL;
+  GtkWidget *window;
+
+  if (entry == NULL)
+    return NULL;
+  /* Translators: the title of one equipment-room entry's history */
+  title = g_strdup_printf (_("Room Entry: %s, %s"), kb_room_entry_get_person_name (entry),
+                           kb_room_entry_get_room (entry));
+  window = kb_history_window_new (self->store, "room", kb_room_entry_get_id (entry), title);
+  gtk_window_set_transient_for (GTK_WINDOW (window), page_window (self));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+row_activated_cb (KbRoomPage *self,
+                  guint       position)
+{
+  kb_room_page_open_history (self, position);
+}
+
 /* --- rows ------------------------------------------------------------------ */
 
 static GtkWidget *
@@ -887,6 +922,7 @@ build (KbRoomPage *self)
   gtk_widget_set_size_request (frame, -1, 200);
   gtk_box_append (GTK_BOX (box), frame);
 
+  g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (row_activated_cb), self);
   g_signal_connect_swapped (self->period, "notify::selected", G_CALLBACK (reload), self);
 }
 

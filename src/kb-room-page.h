@@ -29,6 +29,8 @@ GtkWidget  *kb_room_page_new            (KbStore    *store,
 void        kb_room_page_set_period     (KbRoomPage *self,
                                          guint       period);
 GtkWidget  *kb_room_page_open_entry     (KbRoomPage *self);
+GtkWidget  *kb_room_page_open_history   (KbRoomPage *self,
+                                         guint       position);
 GtkWidget  *kb_room_page_ask_leave      (KbRoomPage *self,
                                          guint       position);
 void        kb_room_page_leave          (KbRoomPage *self,

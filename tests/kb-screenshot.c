@@ -433,8 +433,8 @@ main (int   argc,
     }
 
   /* The equipment-room log: --show this-month, last-month or fiscal-year;
-   * --open room-entry (with --fill field=text;…, saved unless save=no)
-   * or room-leave (the first person inside). */
+   * --open room-entry (with --fill field=text;…, saved unless save=no),
+   * room-leave (the first person inside) or room-history (of --select). */
   if (page != NULL && g_str_equal (page, "room"))
     {
       KbRoomPage *room = KB_ROOM_PAGE (kb_window_get_page_widget (window, "room"));
@@ -449,6 +449,8 @@ main (int   argc,
         dialog = kb_room_page_open_entry (room);
       else if (g_strcmp0 (open, "room-leave") == 0)
         kb_room_page_ask_leave (room, 0);
+      else if (g_strcmp0 (open, "room-history") == 0)
+        kb_room_page_open_history (room, MAX (select, 0));
       spin (1200);
       if (dialog != NULL && fill != NULL)
         {

@@ -327,7 +327,10 @@ test_import_bom_crlf (Fixture       *fixture,
   bom_path = write_csv (fixture, "bom.csv", with_bom);
   plain_path = write_csv (fixture, "plain.csv",
                           "number,name,kind,classification,location,custodian,acquired\n"
-                          "X-1,プリンタ,equipment,1,市町村課,N1001,2023-04-01");
+                          "X-1,プリンタ,equipment,1,市町村課,N1001,2023-04-01\n"
+                          ",,,,,,\n"
+                          "\n"
+                          ",,,,,,");
 
   act (db, "N1001");
   g_assert_true (import_path (db, bom_path, &n, NULL, &error));

@@ -223,6 +223,20 @@ record_free (Record *record)
   g_free (record);
 }
 
+static gboolean
+record_is_empty (Record *record)
+{
+  for (guint i = 0; i < record->fields->len; i++)
+    {
+      const char *field = g_ptr_array_index (record->fields, i);
+
+      for (const char *p = field; *p != '\0'; p++)
+        if (!g_ascii_isspace (*p))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 /* Splits @text (UTF-8, no BOM) into records, RFC 4180 with LF or CRLF
  * row ends; a line break inside quotes is kept as LF. A malformed record
  * is reported and left out. */
@@ -239,7 +253,6 @@ parse_csv (const char *text,
     {
       Record *record = g_new0 (Record, 1);
       gboolean bad = FALSE;
-      gboolean blank = TRUE;
 
       record->line = line;
       record->fields = g_ptr_array_new_with_free_func (g_free);
@@ -252,7 +265,6 @@ parse_csv (const char *text,
             {
               gboolean closed = FALSE;
 
-              blank = FALSE;
               pos++;
               while (pos < len)
                 {
@@ -312,8 +324,6 @@ parse_csv (const char *text,
                   g_string_append_c (field, text[pos]);
                   pos++;
                 }
-              if (field->len > 0)
-                blank = FALSE;
             }
           g_ptr_array_add (record->fields, g_string_free (field, FALSE));
 
@@ -326,7 +336,6 @@ parse_csv (const char *text,
           if (pos < len && text[pos] == ',' && !bad)
             {
               pos++;
-              blank = FALSE;
               continue;
             }
           if (pos < len && text[pos] == '\r')
@@ -337,7 +346,8 @@ parse_csv (const char *text,
           break;
         }
 
-      if (bad || (blank && record->fields->len == 1))
+      /* Spreadsheets save rows of empty cells (",,,,") below a list. */
+      if (bad || record_is_empty (record))
         record_free (record);
       else
         g_ptr_array_add (records, record);

@@ -401,7 +401,7 @@ backups_cb (GObject      *source,
       if (row != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                      _("No verified backup is in the register yet"));
-      gtk_check_button_set_active (self->not_needed, TRUE);
+      /* "Not needed" is not chosen for the requester: they must say so. */
     }
   data_toggled_cb (self);
 }

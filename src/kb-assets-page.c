@@ -447,16 +447,26 @@ is_security_officer (KbAssetsPage *self)
   return self->session != NULL && kb_session_has_role (self->session, KB_ROLE_SECURITY_OFFICER);
 }
 
+/* A security officer decides on a disposal someone else requested. */
+static gboolean
+can_decide (KbAssetsPage *self)
+{
+  KbAsset *a = self->details != NULL ? self->details->asset : NULL;
+  KbDisposal *d = self->details != NULL ? self->details->disposal : NULL;
+
+  return a != NULL && kb_asset_get_status (a) != KB_ASSET_DISPOSED && self->keeper &&
+         kb_asset_get_disposal_pending (a) && d != NULL && is_security_officer (self) &&
+         d->requested_by != self->viewer_id;
+}
+
 static void
 update_actions (KbAssetsPage *self)
 {
   KbAsset *a = self->details != NULL ? self->details->asset : NULL;
-  KbDisposal *d = self->details != NULL ? self->details->disposal : NULL;
   KbAssetStatus status = a != NULL ? kb_asset_get_status (a) : KB_ASSET_DISPOSED;
   gboolean live = a != NULL && status != KB_ASSET_DISPOSED && self->keeper;
   gboolean pending = a != NULL && kb_asset_get_disposal_pending (a);
-  gboolean decider = pending && d != NULL && is_security_officer (self) &&
-                     d->requested_by != self->viewer_id;
+  gboolean decider = can_decide (self);
   GtkWidget *w = GTK_WIDGET (self);
 
   gtk_widget_action_set_enabled (w, "asset.register", self->keeper);
@@ -793,7 +803,7 @@ kb_assets_page_decide (KbAssetsPage *self,
 {
   GtkWidget *dialog;
 
-  if (!self->keeper || self->details == NULL)
+  if (!can_decide (self))
     return NULL;
   dialog = kb_asset_decision_dialog_new (page_window (self), self->store, self->details->asset,
                                          self->details->disposal, approve);

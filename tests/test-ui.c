@@ -1728,6 +1728,122 @@ test_backup (Fixture       *f,
   g_assert_true (found_kept);
 }
 
+static gboolean
+selected_disposal_pending (gpointer data)
+{
+  KbAsset *asset = kb_assets_page_get_selected (KB_ASSETS_PAGE (data));
+
+  return !kb_assets_page_get_loading (KB_ASSETS_PAGE (data)) && asset != NULL &&
+         kb_asset_get_disposal_pending (asset);
+}
+
+static gboolean
+selected_gone (gpointer data)
+{
+  return !kb_assets_page_get_loading (KB_ASSETS_PAGE (data)) &&
+         kb_assets_page_get_selected (KB_ASSETS_PAGE (data)) == NULL &&
+         asset_position (KB_ASSETS_PAGE (data), "JK-TEST-002") == GTK_INVALID_LIST_POSITION;
+}
+
+static gboolean
+selected_disposed (gpointer data)
+{
+  KbAsset *asset = kb_assets_page_get_selected (KB_ASSETS_PAGE (data));
+
+  return asset != NULL && kb_asset_get_status (asset) == KB_ASSET_DISPOSED;
+}
+
+/* Selects @number once it is listed, and waits for its details. */
+static void
+select_asset (KbAssetsPage *page,
+              const char   *number)
+{
+  AssetWait listed = { page, number };
+
+  g_assert_true (wait_for (asset_listed, &listed));
+  kb_assets_page_select (page, asset_position (page, number));
+  g_assert_true (wait_for (assets_idle, page));
+  g_assert_nonnull (kb_assets_page_get_selected (page));
+  g_assert_cmpstr (kb_asset_get_number (kb_assets_page_get_selected (page)), ==, number);
+}
+
+/* The network administrator registers a storage medium and asks for its
+ * disposal; they cannot approve their own request; the security officer
+ * approves it, and the medium is disposed. */
+static void
+test_asset_disposal_decision (Fixture       *f,
+                              gconstpointer  data)
+{
+  KbAssetsPage *page = KB_ASSETS_PAGE (kb_window_get_page_widget (f->window, "asset"));
+  g_autoptr(KbDb) db = open_db_read_only (f);
+  const char *status_sql = "SELECT status FROM assets WHERE number = ?1";
+  KbAssetDialog *dialog;
+  GtkWidget *decision;
+
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  sign_in (f, "N2001");
+  kb_window_show_page (f->window, "asset");
+  g_assert_true (wait_for (assets_idle, page));
+
+  dialog = KB_ASSET_DIALOG (kb_assets_page_open_form (page, KB_ASSET_FORM_REGISTER));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (wait_for ((Condition) kb_asset_dialog_get_ready, dialog));
+  kb_asset_dialog_set_field (dialog, KB_FIELD_NUMBER, "JK-TEST-002");
+  kb_asset_dialog_set_field (dialog, KB_FIELD_NAME, "LTOテープ");
+  g_assert_true (kb_asset_dialog_set_choice (dialog, KB_FIELD_KIND, "Storage"));
+  kb_asset_dialog_set_field (dialog, KB_FIELD_HOLDS_DATA, "yes");
+  kb_asset_dialog_set_field (dialog, KB_FIELD_LOCATION, "サーバー室");
+  kb_asset_dialog_set_field (dialog, KB_FIELD_ACQUIRED, "2022-05-01");
+  kb_asset_dialog_save (dialog);
+  g_assert_true (wait_for (pointer_cleared, &dialog));
+  select_asset (page, "JK-TEST-002");
+
+  /* The data of a medium must be accounted for: without a choice the form
+   * refuses, with "not needed" it is requested. */
+  dialog = KB_ASSET_DIALOG (kb_assets_page_open_form (page, KB_ASSET_FORM_DISPOSE));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (wait_for ((Condition) kb_asset_dialog_get_ready, dialog));
+  kb_asset_dialog_set_field (dialog, KB_FIELD_REASON, "保存期間満了");
+  kb_asset_dialog_save (dialog);
+  g_assert_true (wait_for (asset_dialog_idle, dialog));
+  g_assert_nonnull (kb_asset_dialog_get_error (dialog, KB_FIELD_DATA));
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM disposals", NULL), ==, 0);
+  kb_asset_dialog_set_field (dialog, KB_FIELD_DATA, "not-needed");
+  kb_asset_dialog_save (dialog);
+  g_assert_true (wait_for (pointer_cleared, &dialog));
+  g_assert_true (wait_for (selected_disposal_pending, page));
+  g_assert_null (kb_assets_page_decide (page, TRUE));
+
+  /* The security officer. */
+  remove_card (f);
+  wait_state (f->window, KB_SESSION_INSERT_CARD);
+  sign_in (f, "N1001");
+  g_assert_null (kb_assets_page_get_selected (page));
+  select_asset (page, "JK-TEST-002");
+  decision = kb_assets_page_decide (page, TRUE);
+  g_assert_nonnull (decision);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (decision), "apply");
+  /* Disposed, it leaves the current assets; all of them show it. */
+  g_assert_true (wait_for (selected_gone, page));
+  kb_assets_page_show (page, KB_ASSET_SHOW_ALL);
+  select_asset (page, "JK-TEST-002");
+  g_assert_true (selected_disposed (page));
+  {
+    g_autoptr(KbDb) check = open_db_read_only (f);
+    sqlite3_stmt *stmt;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (kb_db_get_handle (check), status_sql, -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    sqlite3_bind_text (stmt, 1, "JK-TEST-002", -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "disposed");
+    sqlite3_finalize (stmt);
+  }
+  /* Nothing more can be done with it. */
+  g_assert_null (kb_assets_page_decide (page, TRUE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1799,6 +1915,8 @@ main (int   argc,
               test_usage_purpose_missing, fixture_teardown);
   g_test_add ("/ui/asset/register-hand-over", Fixture, NULL, fixture_setup,
               test_asset_register_hand_over, fixture_teardown);
+  g_test_add ("/ui/asset/disposal-decision", Fixture, NULL, fixture_setup,
+              test_asset_disposal_decision, fixture_teardown);
 
   g_test_add ("/ui/room/visitor", Fixture, NULL, usage_setup, test_room_visitor,
               fixture_teardown);

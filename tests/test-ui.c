@@ -1313,6 +1313,21 @@ history_has_handover (gpointer data)
   return FALSE;
 }
 
+typedef struct {
+  const char *path;
+  char       *contents;
+} CsvWait;
+
+static gboolean
+csv_written (gpointer data)
+{
+  CsvWait *w = data;
+
+  g_clear_pointer (&w->contents, g_free);
+  return g_file_get_contents (w->path, &w->contents, NULL, NULL) &&
+         strstr (w->contents, "JK-TEST-001") != NULL;
+}
+
 /* Registered through the form (a wrong date is shown at its field and
  * nothing is written), handed over (the reason is required), and the
  * hand-over is a line of the asset's history. */
@@ -1393,6 +1408,22 @@ test_asset_register_hand_over (Fixture       *f,
   g_assert_true (wait_for (history_has_handover, page));
   g_assert_cmpstr (kb_asset_get_custodian_name (kb_assets_page_get_selected (page)), ==,
                    "中村 隆之");
+
+  /* The search narrows the list, and the export writes what is shown. */
+  kb_assets_page_set_search (page, "JK-TEST");
+  g_assert_true (wait_for (assets_idle, page));
+  g_assert_cmpuint (g_list_model_get_n_items (kb_assets_page_get_assets (page)), ==, 1);
+  {
+    g_autofree char *path = g_build_filename (f->dir, "assets.csv", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    CsvWait w = { path, NULL };
+
+    kb_assets_page_export_file (page, file);
+    g_assert_true (wait_for (csv_written, &w));
+    g_assert_nonnull (strstr (w.contents, "JK-TEST-001"));
+    g_assert_nonnull (strstr (w.contents, "N2001"));
+    g_free (w.contents);
+  }
 }
 
 /* --- the equipment-room log ------------------------------------------------ */

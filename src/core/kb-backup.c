@@ -324,6 +324,44 @@ derive_key (gpointer data)
   return NULL;
 }
 
+/* The verifier check, on a thread of its own while the pages are copied. */
+typedef struct {
+  const char *passphrase;
+  char       *verifier;
+  gboolean    ok;
+  GError     *error;
+} Check;
+
+static gpointer
+check_thread (gpointer data)
+{
+  Check *c = data;
+
+  c->ok = kb_password_verify (c->passphrase, c->verifier, NULL, &c->error);
+  return NULL;
+}
+
+static gboolean
+check_finish (GThread  **thread,
+              Check     *c,
+              GError   **error)
+{
+  if (*thread != NULL)
+    g_thread_join (g_steal_pointer (thread));
+  if (c->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&c->error));
+      return FALSE;
+    }
+  if (!c->ok)
+    {
+      g_set_error (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_WRONG_PASSPHRASE,
+                   _("The backup passphrase is wrong"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static guint8 *
 key_new (GError **error)
 {
@@ -393,12 +431,12 @@ kb_backup_has_passphrase (KbDb      *db,
   return TRUE;
 }
 
-/* Checks @passphrase against the stored verifier: NO_PASSPHRASE when none
- * is set, WRONG_PASSPHRASE when it does not match. */
-static gboolean
-check_passphrase (KbDb        *db,
-                  const char  *passphrase,
-                  GError     **error)
+/* The stored verifier, or NO_PASSPHRASE when none is set (and
+ * WRONG_PASSPHRASE when @passphrase is empty). */
+static char *
+read_verifier (KbDb        *db,
+               const char  *passphrase,
+               GError     **error)
 {
   g_autoptr(GError) local = NULL;
   g_autofree char *verifier = kb_settings_get (db, SETTING_PASSPHRASE, &local);
@@ -410,14 +448,28 @@ check_passphrase (KbDb        *db,
       else
         g_set_error (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_NO_PASSPHRASE,
                      _("No backup passphrase is set: a security officer sets it first"));
-      return FALSE;
+      return NULL;
     }
   if (passphrase == NULL || passphrase[0] == '\0')
     {
       g_set_error (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_WRONG_PASSPHRASE,
                    _("Enter the backup passphrase"));
-      return FALSE;
+      return NULL;
     }
+  return g_steal_pointer (&verifier);
+}
+
+/* Checks @passphrase against the stored verifier: NO_PASSPHRASE when none
+ * is set, WRONG_PASSPHRASE when it does not match. */
+static gboolean
+check_passphrase (KbDb        *db,
+                  const char  *passphrase,
+                  GError     **error)
+{
+  g_autofree char *verifier = read_verifier (db, passphrase, error);
+
+  if (verifier == NULL)
+    return FALSE;
   if (!kb_password_verify (passphrase, verifier, NULL, error))
     {
       if (error != NULL && *error == NULL)
@@ -535,6 +587,12 @@ failed:
 
 /* --- making --------------------------------------------------------------------- */
 
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
 static gint64
 memory_limit (void)
 {
@@ -593,6 +651,15 @@ sqlite_pragma_int (sqlite3    *handle,
   return rc;
 }
 
+static void
+restore_mmap (sqlite3 *handle,
+              gint64   size)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA mmap_size = %" PRId64, size);
+
+  sqlite3_exec (handle, sql, NULL, NULL, NULL);
+}
+
 /* Copies the live database into @dest (a fresh connection) page by page,
  * inside the read transaction the caller holds on @src, so that the copy
  * is one consistent state however long it takes. */
@@ -646,6 +713,62 @@ typedef struct {
   const char   *fd_path;
 } Source;
 
+/* SHA-256 of the file on a thread of its own, a chunk behind the
+ * encryption: the two take about as long, and there are two cores. */
+#define N_BUFFERS 4
+
+typedef struct {
+  const guint8 *data;   /* NULL: the end */
+  gsize         len;
+} Chunk;
+
+typedef struct {
+  gcry_md_hd_t  md;
+  GAsyncQueue  *todo;
+  GAsyncQueue  *done;
+  GThread      *thread;
+  Chunk         end;
+} Hasher;
+
+static gpointer
+hasher_run (gpointer data)
+{
+  Hasher *hs = data;
+
+  for (;;)
+    {
+      Chunk *c = g_async_queue_pop (hs->todo);
+
+      if (c->data == NULL)
+        break;
+      gcry_md_write (hs->md, c->data, c->len);
+      g_async_queue_push (hs->done, c);
+    }
+  return NULL;
+}
+
+static void
+hasher_start (Hasher       *hs,
+              gcry_md_hd_t  md)
+{
+  hs->md = md;
+  hs->todo = g_async_queue_new ();
+  hs->done = g_async_queue_new ();
+  hs->thread = g_thread_new ("kb-backup-sha256", hasher_run, hs);
+}
+
+/* Waits until every chunk given is hashed. */
+static void
+hasher_stop (Hasher *hs)
+{
+  if (hs->thread == NULL)
+    return;
+  g_async_queue_push (hs->todo, &hs->end);
+  g_thread_join (g_steal_pointer (&hs->thread));
+  g_clear_pointer (&hs->todo, g_async_queue_unref);
+  g_clear_pointer (&hs->done, g_async_queue_unref);
+}
+
 /* Encrypts the plaintext into a new file beside @dest_path, syncs it and
  * renames it over @dest_path. Nothing is left behind on failure. */
 static gboolean
@@ -662,12 +785,16 @@ encrypt_to_file (const Source  *src,
   g_autofree char *dir = g_path_get_dirname (dest_path);
   g_autofree char *tmp = g_strconcat (dest_path, ".tmp-XXXXXX", NULL);
   g_autofree guint8 *in_buf = NULL;
-  g_autofree guint8 *out_buf = g_malloc (CHUNK);
+  g_autofree guint8 *out_bufs = g_malloc ((gsize) CHUNK * N_BUFFERS);
+  Chunk chunks[N_BUFFERS];
+  Hasher hasher = { 0 };
+  guint64 n_chunks = 0;
   guint8 header[HEADER_LEN];
   guint8 tag[TAG_LEN];
   gcry_cipher_hd_t cipher = NULL;
   gcry_md_hd_t md = NULL;
   guint64 done = 0;
+  gint64 started = g_get_monotonic_time ();
   gcry_error_t err;
   int fd;
 
@@ -696,11 +823,18 @@ encrypt_to_file (const Source  *src,
   if (!write_all (fd, header, HEADER_LEN, tmp, error))
     goto failed;
   gcry_md_write (md, header, HEADER_LEN);
+  hasher_start (&hasher, md);
 
   while (done < h->length)
     {
       gsize n = MIN ((guint64) CHUNK, h->length - done);
+      guint k = n_chunks++ % N_BUFFERS;
+      guint8 *out_buf = out_bufs + (gsize) k * CHUNK;
       const guint8 *in;
+
+      /* The buffer is free again once its chunk of N_BUFFERS ago is hashed. */
+      if (n_chunks > N_BUFFERS)
+        g_async_queue_pop (hasher.done);
 
       if (src->memory != NULL)
         in = src->memory + done;
@@ -725,7 +859,9 @@ encrypt_to_file (const Source  *src,
                        _("Cannot encrypt the backup: %s"), gcry_strerror (err));
           goto failed;
         }
-      gcry_md_write (md, out_buf, n);
+      chunks[k].data = out_buf;
+      chunks[k].len = n;
+      g_async_queue_push (hasher.todo, &chunks[k]);
       if (!write_all (fd, out_buf, n, tmp, error))
         goto failed;
       done += n;
@@ -734,6 +870,7 @@ encrypt_to_file (const Source  *src,
         goto failed;
     }
 
+  hasher_stop (&hasher);
   err = gcry_cipher_gettag (cipher, tag, TAG_LEN);
   if (err != 0)
     {
@@ -745,6 +882,7 @@ encrypt_to_file (const Source  *src,
   if (!write_all (fd, tag, TAG_LEN, tmp, error))
     goto failed;
 
+  g_debug ("backup: encrypted and written in %.0f ms", ms_since (started));
   if (fsync (fd) != 0)
     {
       set_io_error (error, errno, _("Cannot write"), tmp);
@@ -777,6 +915,7 @@ encrypt_to_file (const Source  *src,
   return TRUE;
 
 failed:
+  hasher_stop (&hasher);
   if (fd >= 0)
     close (fd);
   g_unlink (tmp);
@@ -872,12 +1011,15 @@ kb_backup_make (KbDb           *db,
   g_autofree char *dest_path = NULL;
   g_autofree char *tmp_path = NULL;
   g_autofree char *digest = NULL;
-  sqlite3 *live;
+  sqlite3 *live = NULL;
   sqlite3 *copy = NULL;
   guint8 *key = NULL;
   GThread *thread = NULL;
+  GThread *check_thread_handle = NULL;
+  Check check = { 0 };
   Derive derive = { 0 };
   Header h = { 0 };
+  gint64 mmap_before = 0;
   Progress prog = { progress, user_data, 0, 0 };
   gboolean in_read = FALSE;
   gboolean in_memory;
@@ -888,6 +1030,7 @@ kb_backup_make (KbDb           *db,
   unsigned char *serialized = NULL;
   gboolean serialized_copy = FALSE;
   sqlite3_int64 serialized_len = 0;
+  gint64 started = g_get_monotonic_time ();
   int rc;
 
   g_return_val_if_fail (db != NULL, -1);
@@ -920,8 +1063,14 @@ kb_backup_make (KbDb           *db,
       return -1;
     }
 
-  /* The key is derived beside the verifier check: two Argon2id runs at
-   * once, each a quarter of a second of one core. */
+  /* The verifier check and the key are two Argon2id runs of a quarter of
+   * a second of one core each: they run on threads of their own while
+   * the pages are copied (into memory; a copy through a file waits for the
+   * check). Nothing is written or recorded before the check passed. */
+  check.passphrase = passphrase;
+  check.verifier = read_verifier (db, passphrase, error);
+  if (check.verifier == NULL)
+    return -1;
   h.version = KB_BACKUP_FORMAT_VERSION;
   h.header_len = HEADER_LEN;
   h.m_kib = KB_ARGON2_MEMORY_KIB;
@@ -932,26 +1081,19 @@ kb_backup_make (KbDb           *db,
 
   key = key_new (error);
   if (key == NULL)
-    return -1;
-  if (passphrase != NULL && passphrase[0] != '\0')
-    {
-      derive.passphrase = passphrase;
-      derive.h = &h;
-      derive.key = key;
-      thread = g_thread_new ("kb-backup-key", derive_key, &derive);
-    }
-  if (!check_passphrase (db, passphrase, error))
     goto out;
-  g_thread_join (g_steal_pointer (&thread));
-  if (derive.error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&derive.error));
-      goto out;
-    }
+  derive.passphrase = passphrase;
+  derive.h = &h;
+  derive.key = key;
+  thread = g_thread_new ("kb-backup-key", derive_key, &derive);
+  check_thread_handle = g_thread_new ("kb-backup-check", check_thread, &check);
 
   /* One read transaction over the whole copy: a consistent state, whatever
    * other connections write meanwhile (WAL lets them). */
   live = kb_db_get_handle (db);
+  /* Reading the pages through a memory map spares a system call for each. */
+  sqlite_pragma_int (live, "PRAGMA mmap_size", &mmap_before);
+  sqlite3_exec (live, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
   if (sqlite3_exec (live, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     {
       kb_db_set_error (db, error, _("Cannot read the database"));
@@ -975,13 +1117,25 @@ kb_backup_make (KbDb           *db,
   if (in_memory)
     {
       sqlite3_int64 limit = page_size * page_count + 16 * page_size;
+      unsigned char *buf;
 
-      rc = sqlite3_open_v2 ("file:kb-backup?vfs=memdb", &copy,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
-                            SQLITE_OPEN_NOMUTEX, NULL);
+      /* An in-memory database over a buffer of the right size from the
+       * start, so that it never grows by copying. */
+      rc = sqlite3_open_v2 (":memory:", &copy,
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                            NULL);
+      buf = rc == SQLITE_OK ? sqlite3_malloc64 (limit) : NULL;
+      if (rc == SQLITE_OK && buf == NULL)
+        rc = SQLITE_NOMEM;
+      if (rc == SQLITE_OK)
+        rc = sqlite3_deserialize (copy, "main", buf, 0, limit,
+                                  SQLITE_DESERIALIZE_FREEONCLOSE |
+                                  SQLITE_DESERIALIZE_RESIZEABLE);
       if (rc == SQLITE_OK)
         sqlite3_file_control (copy, "main", SQLITE_FCNTL_SIZE_LIMIT, &limit);
     }
+  else if (!check_finish (&check_thread_handle, &check, error))
+    goto out;
   else
     {
       g_autofree char *dir = g_path_get_dirname (kb_db_get_path (db));
@@ -1009,8 +1163,21 @@ kb_backup_make (KbDb           *db,
 
   if (!copy_pages (copy, live, &prog, page_size, cancellable, error))
     goto out;
+  g_debug ("backup: %" PRId64 " pages copied %s at %.0f ms", page_count,
+           in_memory ? "to memory" : "to a file", ms_since (started));
   sqlite3_exec (live, "COMMIT", NULL, NULL, NULL);
   in_read = FALSE;
+  restore_mmap (live, mmap_before);
+
+  if (!check_finish (&check_thread_handle, &check, error))
+    goto out;
+  g_thread_join (g_steal_pointer (&thread));
+  g_debug ("backup: passphrase checked and key derived at %.0f ms", ms_since (started));
+  if (derive.error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&derive.error));
+      goto out;
+    }
 
   if (in_memory)
     {
@@ -1052,6 +1219,7 @@ kb_backup_make (KbDb           *db,
   prog.total = prog.offset + h.length;
   if (!encrypt_to_file (&src, &h, key, dest_path, &prog, cancellable, &size, &digest, error))
     goto out;
+  g_debug ("backup: encrypted, written and synced at %.0f ms", ms_since (started));
 
   id = 0;
   {
@@ -1088,9 +1256,15 @@ out:
       g_thread_join (thread);
       g_clear_error (&derive.error);
     }
+  if (check_thread_handle != NULL)
+    g_thread_join (check_thread_handle);
+  g_clear_error (&check.error);
+  g_free (check.verifier);
   key_free (key);
   if (in_read)
-    sqlite3_exec (kb_db_get_handle (db), "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec (live, "ROLLBACK", NULL, NULL, NULL);
+  if (live != NULL)
+    restore_mmap (live, mmap_before);
   if (serialized_copy)
     sqlite3_free (serialized);
   if (src.fd >= 0)

@@ -197,7 +197,7 @@ run_seed_demo (const char *path)
 
 /* Reads a passphrase: from the terminal without echo when stdin is one,
  * else one line of stdin. Never from an argument or the environment.
- * Returns: (transfer full) (nullable): wipe with kb_cli_passphrase_free() */
+ * Returns: (transfer full) (nullable): wipe with passphrase_free() */
 static char *
 read_passphrase (const char  *prompt,
                  GError     **error)

@@ -567,6 +567,53 @@ test_online (Fixture       *fixture,
   kb_backup_info_clear (&info);
 }
 
+/* Cancelled half-way: nothing at the destination, nothing recorded, and a
+ * cancelled restore leaves the live database as it was. */
+static void
+cancel_now (gint64   done,
+            gint64   total,
+            gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancelled (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = out_file (fixture, "cancelled.kbbackup");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *listing_after = NULL;
+  gint64 entries;
+
+  set_passphrase (fixture);
+  entries = kb_test_journal_length (fixture->db);
+  g_assert_cmpint (kb_backup_make (fixture->db, PASSPHRASE, file, cancel_now, cancellable,
+                                   cancellable, NULL, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  listing = kb_test_dir_listing (fixture->out_dir);
+  g_assert_cmpstr (listing, ==, "");
+  g_clear_pointer (&listing, g_free);
+  g_assert_cmpint (kb_test_journal_length (fixture->db), ==, entries);
+
+  make (fixture, "cancelled.kbbackup", NULL);
+  g_cancellable_reset (cancellable);
+  before = kb_test_read_file (fixture->path);
+  listing = kb_test_dir_listing (fixture->dir);
+  g_assert_false (kb_backup_restore (fixture->db, file, PASSPHRASE, cancel_now, cancellable,
+                                     cancellable, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  after = kb_test_read_file (fixture->path);
+  g_assert_true (g_bytes_equal (before, after));
+  listing_after = kb_test_dir_listing (fixture->dir);
+  g_assert_cmpstr (listing_after, ==, listing);
+}
+
 /* Big databases go through a temporary file instead of memory. */
 static void
 test_through_file (Fixture       *fixture,
@@ -818,6 +865,7 @@ main (int   argc,
   ADD ("/backup/round-trip", setup, test_round_trip, NULL);
   ADD ("/backup/online", setup, test_online, NULL);
   ADD ("/backup/through-file", setup, test_through_file, NULL);
+  ADD ("/backup/cancelled", setup, test_cancelled, NULL);
   ADD ("/backup/read-only", setup, test_read_only, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)

@@ -1239,3 +1239,15 @@ kb_backup_page_get_result (KbBackupPage *self)
 {
   return self->result;
 }
+
+/**
+ * kb_backup_page_get_view:
+ *
+ * Returns: "backups" when the signed-in operator may see them, else
+ *   "denied"
+ */
+const char *
+kb_backup_page_get_view (KbBackupPage *self)
+{
+  return gtk_stack_get_visible_child_name (self->role_stack);
+}

@@ -22,6 +22,7 @@ GtkWidget  *kb_backup_page_new               (KbStore      *store,
 GListModel *kb_backup_page_get_model         (KbBackupPage *self);
 gboolean    kb_backup_page_get_busy          (KbBackupPage *self);
 const char *kb_backup_page_get_result        (KbBackupPage *self);
+const char *kb_backup_page_get_view          (KbBackupPage *self);
 
 /* The steps after the file chooser, for tests and screenshots. */
 GtkWidget  *kb_backup_page_ask_passphrase    (KbBackupPage *self,

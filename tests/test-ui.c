@@ -1759,6 +1759,48 @@ test_backup (Fixture       *f,
   g_assert_true (found_kept);
 }
 
+/* An auditor reads the register but cannot back up (the core refuses
+ * even if asked); a clerk sees only who keeps the backups. */
+static void
+test_backup_roles (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *page = kb_window_get_page_widget (f->window, "backup");
+  g_autofree char *path = g_build_filename (f->dir, "auditor.kbbackup", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *dialog;
+
+  kb_window_show_page (f->window, "backup");
+  g_assert_cmpstr (kb_backup_page_get_view (KB_BACKUP_PAGE (page)), ==, "backups");
+  /* With a passphrase set, only the role can stop the auditor. */
+  dialog = kb_backup_page_open_set_passphrase (KB_BACKUP_PAGE (page));
+  kb_backup_dialog_set_text (dialog, "new", UI_BACKUP_PASSPHRASE);
+  kb_backup_dialog_set_text (dialog, "repeat", UI_BACKUP_PASSPHRASE);
+  g_signal_emit_by_name (find_button (dialog, "_Set Passphrase"), "clicked");
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_cmpstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), ==,
+                   "The backup passphrase was set");
+
+  remove_card (f);
+  g_assert_true (wait_for (session_not_unlocked, f->window));
+  g_assert_true (kb_pcscd_harness_wait_empty (harness, 0, 2000));
+  sign_in (f, "N2003");
+  g_assert_cmpstr (kb_backup_page_get_view (KB_BACKUP_PAGE (page)), ==, "backups");
+  kb_backup_page_back_up_to (KB_BACKUP_PAGE (page), file, UI_BACKUP_PASSPHRASE);
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (strstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), "Only"));
+  g_assert_cmpuint (g_list_model_get_n_items (kb_backup_page_get_model (KB_BACKUP_PAGE (page))),
+                    ==, 0);
+  close_dialogs (f->window);
+
+  remove_card (f);
+  g_assert_true (wait_for (session_not_unlocked, f->window));
+  g_assert_true (kb_pcscd_harness_wait_empty (harness, 0, 2000));
+  sign_in (f, "N1003");
+  g_assert_cmpstr (kb_backup_page_get_view (KB_BACKUP_PAGE (page)), ==, "denied");
+}
+
 static gboolean
 selected_disposal_pending (gpointer data)
 {
@@ -1934,6 +1976,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add_func ("/ui/first-start", test_first_start);
   g_test_add ("/ui/backup/make-verify-restore", Fixture, NULL, fixture_setup, test_backup,
+              fixture_teardown);
+  g_test_add ("/ui/backup/roles", Fixture, NULL, fixture_setup, test_backup_roles,
               fixture_teardown);
 
   g_test_add ("/ui/usage/sitting-two-tasks-confirm", Fixture, NULL, usage_setup,

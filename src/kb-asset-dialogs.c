@@ -1045,7 +1045,7 @@ confirmation_done_cb (GObject      *source,
         kb_window_toast (KB_WINDOW (parent), _("Saved and recorded in the journal"));
       return;
     }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || parent == NULL ||
       !gtk_widget_get_realized (GTK_WIDGET (parent)))
     return;
   dialog = adw_message_dialog_new (parent, _("The Change Was Not Saved"), error->message);

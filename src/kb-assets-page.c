@@ -877,7 +877,6 @@ imported_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KbAssetImport) import = kb_store_assets_import_finish (KB_STORE (source), result, &error);
-  GFile *file = g_object_get_data (G_OBJECT (result), "file");
   KbAssetsPage *self;
   g_autofree char *name = NULL;
 
@@ -886,7 +885,6 @@ imported_cb (GObject      *source,
   self = KB_ASSETS_PAGE (user_data);
   name = g_object_get_data (G_OBJECT (self), "import-name") != NULL
          ? g_strdup (g_object_get_data (G_OBJECT (self), "import-name")) : g_strdup ("");
-  (void) file;
   if (import == NULL)
     {
       error_dialog (self, _("The List Was Not Imported"), error->message);

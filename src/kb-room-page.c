@@ -628,6 +628,7 @@ inside_row_new (gpointer item,
   g_autofree char *title = g_strdup_printf ("%s  ·  %s", kb_room_entry_get_person_name (e),
                                             kb_room_entry_get_organisation (e));
   g_autoptr(GString) subtitle = g_string_new (NULL);
+  GtkWidget *row;
 
   /* Translators: the room, since when, and the purpose of someone inside */
   g_string_append_printf (subtitle, _("%s, since %s: %s"), kb_room_entry_get_room (e), since,
@@ -642,8 +643,20 @@ inside_row_new (gpointer item,
     g_string_append_printf (subtitle, _("Key: %s"), kb_room_entry_get_key_label (e));
   else
     g_string_append (subtitle, _("No key"));
-  return row_new (self, e, title, subtitle->str, _("_Left"),
-                  _("Record that they came out"), G_CALLBACK (left_clicked_cb));
+  row = row_new (self, e, title, subtitle->str, _("_Left"), _("Record that they came out"),
+                 G_CALLBACK (left_clicked_cb));
+  /* Inside since another day: more likely an exit nobody recorded. */
+  if (!same_day (kb_room_entry_get_entered_at (e), g_get_real_time () / G_USEC_PER_SEC))
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_widget_set_tooltip_text (icon, _("Inside since another day: was the exit recorded?"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Inside since another day"), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+    }
+  return row;
 }
 
 static GtkWidget *

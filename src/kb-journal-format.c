@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -218,6 +219,16 @@ format_value (const char *column,
     return kb_roles_to_string ((KbRoles) g_ascii_strtoll (value, NULL, 10));
   if (g_str_equal (column, "division_id"))
     return division_name (divisions, value);
+  /* The newer registers keep moments as Unix seconds. */
+  if (g_str_has_suffix (column, "_at") && value[0] != '\0' &&
+      strspn (value, "0123456789") == strlen (value))
+    {
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (g_ascii_strtoll (value, NULL, 10));
+      g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+
+      if (local != NULL)
+        return g_date_time_format (local, "%Y-%m-%d %H:%M");
+    }
   if (g_str_equal (column, "divisions"))
     {
       g_auto(GStrv) ids = g_strsplit (value, ",", -1);

@@ -76,9 +76,9 @@ kb_backup_describe_error (const GError *error)
 /**
  * kb_backup_message:
  *
- * Shows a message with a Close button.
+ * A message with a Close button, for the caller to present.
  *
- * Returns: (transfer none): the dialog, presented
+ * Returns: (transfer none): the dialog
  */
 GtkWidget *
 kb_backup_message (GtkWindow  *parent,
@@ -88,7 +88,6 @@ kb_backup_message (GtkWindow  *parent,
   GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
 

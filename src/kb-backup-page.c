@@ -49,6 +49,7 @@ typedef struct {
   gint64           total;
   KbBackupInfo     info;          /* filled by the job */
   char            *kept_path;
+  gint64           owner;         /* the operator who started it */
 } Op;
 
 struct _KbBackupPage {
@@ -67,6 +68,7 @@ struct _KbBackupPage {
   GtkWidget    *progress;         /* its dialog */
   guint         tick;
   char         *result;           /* what the last operation said */
+  GPtrArray    *pending;          /* dialogs for an operator not signed in */
   char         *last_folder;      /* where the last backup was saved */
 
   GtkStack      *role_stack;
@@ -90,6 +92,7 @@ static void start_op (KbBackupPage *self, OpKind kind, GFile *file, char *passph
                       char *current);
 static void reload (KbBackupPage *self);
 static void update_state (KbBackupPage *self);
+static gint64 signed_in (KbBackupPage *self);
 
 /* --- operations ------------------------------------------------------------ */
 
@@ -217,12 +220,14 @@ set_result (KbBackupPage *self,
 
 static void
 toast (KbBackupPage *self,
+       gint64        owner,
        const char   *message)
 {
   GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), KB_TYPE_WINDOW);
 
   set_result (self, message);
-  if (window != NULL)
+  /* A toast would show over the lock page. */
+  if (window != NULL && owner != 0 && signed_in (self) == owner)
     kb_window_toast (KB_WINDOW (window), message);
 }
 
@@ -244,6 +249,64 @@ track (KbBackupPage *self,
     kb_window_track_activity (KB_WINDOW (window), dialog);
 }
 
+/* Who is signed in now; 0 when nobody is. */
+static gint64
+signed_in (KbBackupPage *self)
+{
+  KbOperator *op;
+
+  if (self->session == NULL || kb_session_get_state (self->session) != KB_SESSION_UNLOCKED)
+    return 0;
+  op = kb_session_get_operator (self->session);
+  return op != NULL ? kb_operator_get_id (op) : 0;
+}
+
+/* Shows @dialog to @owner: now if they are signed in, else when they
+ * next sign in; never over the lock page and never to someone else. A
+ * job can end after the window locked (idle, card removed). */
+static void
+show_dialog (KbBackupPage *self,
+             gint64        owner,
+             GtkWidget    *dialog)
+{
+  track (self, dialog);
+  if (owner != 0 && signed_in (self) == owner)
+    {
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  if (self->pending == NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      return;
+    }
+  g_object_set_data (G_OBJECT (dialog), "kb-owner", GSIZE_TO_POINTER ((gsize) owner));
+  g_ptr_array_add (self->pending, dialog);
+}
+
+static void
+show_pending (KbBackupPage *self)
+{
+  gint64 who = signed_in (self);
+
+  if (who == 0 || self->pending == NULL)
+    return;
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      GtkWidget *dialog = g_ptr_array_index (self->pending, i);
+
+      if ((gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kb-owner")) == who)
+        gtk_window_present (GTK_WINDOW (dialog));
+      else
+        gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+  g_ptr_array_set_size (self->pending, 0);
+}
+
+static GtkWidget *ask_passphrase (KbBackupPage *self, gint64 owner, const char *what,
+                                  GFile *file);
+static GtkWidget *open_set_passphrase (KbBackupPage *self, gint64 owner);
+
 /* After a restore every register is new: each page reloads what it shows,
  * and nobody stays signed in against the database that was replaced. */
 static void
@@ -262,16 +325,15 @@ after_restore (KbBackupPage *self)
 
 static void
 passphrase_again (KbBackupPage *self,
-                  OpKind        kind,
-                  GFile        *file,
+                  Op           *op,
                   const char   *error_text)
 {
   GtkWidget *dialog;
 
-  dialog = kb_backup_page_ask_passphrase (self,
-                                          kind == OP_MAKE ? "make"
-                                          : kind == OP_VERIFY ? "verify" : "restore",
-                                          file);
+  dialog = ask_passphrase (self, op->owner,
+                           op->kind == OP_MAKE ? "make"
+                           : op->kind == OP_VERIFY ? "verify" : "restore",
+                           op->file);
   kb_backup_passphrase_dialog_set_error (dialog, error_text);
 }
 
@@ -296,7 +358,7 @@ result_response_cb (AdwMessageDialog *dialog,
   OpKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
 
   if (g_str_equal (response, "retry") && !self->disposed)
-    kb_backup_page_ask_passphrase (self, kind == OP_VERIFY ? "verify" : "restore", file);
+    ask_passphrase (self, signed_in (self), kind == OP_VERIFY ? "verify" : "restore", file);
 }
 
 static void
@@ -311,8 +373,7 @@ present_result (KbBackupPage       *self,
   g_object_set_data_full (G_OBJECT (dialog), "file", g_object_ref (op->file), g_object_unref);
   g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (op->kind));
   g_signal_connect_object (dialog, "response", G_CALLBACK (result_response_cb), self, 0);
-  track (self, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  show_dialog (self, op->owner, dialog);
 }
 
 static void
@@ -336,7 +397,7 @@ op_done_cb (GObject      *source,
 
   if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      toast (self, op->kind == OP_MAKE ? _("The backup was cancelled; no file was left behind")
+      toast (self, op->owner, op->kind == OP_MAKE ? _("The backup was cancelled; no file was left behind")
                    : op->kind == OP_RESTORE ? _("The restore was cancelled; nothing was changed")
                    : _("Cancelled"));
       reload (self);
@@ -358,15 +419,16 @@ op_done_cb (GObject      *source,
                                   op->info.digest != NULL ? op->info.digest : "");
           g_free (self->last_folder);
           self->last_folder = folder != NULL ? g_file_get_path (folder) : NULL;
-          toast (self, text);
+          toast (self, op->owner, text);
         }
       else if (g_error_matches (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_WRONG_PASSPHRASE))
-        passphrase_again (self, op->kind, op->file,
+        passphrase_again (self, op,
                           _("This is not the backup passphrase. Nothing was written."));
       else
         {
           set_result (self, error->message);
-          kb_backup_message (parent, _("Could Not Back Up"), error->message);
+          show_dialog (self, op->owner,
+                       kb_backup_message (parent, _("Could Not Back Up"), error->message));
         }
       break;
 
@@ -383,8 +445,7 @@ op_done_cb (GObject      *source,
           set_result (self, "restorable");
           g_object_set_data_full (G_OBJECT (dialog), "op", op_ref (op), op_unref);
           g_signal_connect_object (dialog, "response", G_CALLBACK (restore_confirmed_cb), self, 0);
-          track (self, dialog);
-          gtk_window_present (GTK_WINDOW (dialog));
+          show_dialog (self, op->owner, dialog);
         }
       else
         present_result (self, op, NULL, error);
@@ -403,37 +464,41 @@ op_done_cb (GObject      *source,
           set_result (self, body);
           /* Shown before the lock hides it: the window gives it back to
            * whoever signs in first if that is the same officer. */
-          kb_backup_message (parent, _("Database Restored"), body);
+          show_dialog (self, op->owner, kb_backup_message (parent, _("Database Restored"), body));
           after_restore (self);
         }
       else
         {
           set_result (self, error->message);
-          kb_backup_message (parent, _("The Database Was Not Restored"), error->message);
+          show_dialog (self, op->owner,
+                       kb_backup_message (parent, _("The Database Was Not Restored"),
+                                          error->message));
         }
       break;
 
     case OP_SET_PASSPHRASE:
       if (ok)
-        toast (self, op->current != NULL ? _("The backup passphrase was changed")
+        toast (self, op->owner, op->current != NULL ? _("The backup passphrase was changed")
                                          : _("The backup passphrase was set"));
       else if (g_error_matches (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_WRONG_PASSPHRASE))
         {
-          GtkWidget *dialog = kb_backup_page_open_set_passphrase (self);
+          GtkWidget *dialog = open_set_passphrase (self, op->owner);
 
           kb_backup_set_passphrase_dialog_set_error (dialog, "current",
                                                      _("This is not the current passphrase"));
         }
       else if (g_error_matches (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_WEAK_PASSPHRASE))
         {
-          GtkWidget *dialog = kb_backup_page_open_set_passphrase (self);
+          GtkWidget *dialog = open_set_passphrase (self, op->owner);
 
           kb_backup_set_passphrase_dialog_set_error (dialog, "new", error->message);
         }
       else
         {
           set_result (self, error->message);
-          kb_backup_message (parent, _("The Passphrase Was Not Saved"), error->message);
+          show_dialog (self, op->owner,
+                       kb_backup_message (parent, _("The Passphrase Was Not Saved"),
+                                          error->message));
         }
       break;
 
@@ -465,16 +530,27 @@ start_op (KbBackupPage *self,
     N_("Restoring"), NULL,
   };
 
-  if (self->op != NULL)
+  KbRoles roles = kind == OP_MAKE || kind == OP_VERIFY ? KB_ROLES_BACKUP_MAKERS
+                  : KB_ROLES_BACKUP_RESTORERS;
+  gint64 owner = signed_in (self);
+
+  /* Only for whoever is signed in with the role: a job queued while the
+   * window is locked would run as nobody, which the core takes for the
+   * command line. */
+  if (self->op != NULL || owner == 0 || !kb_session_has_role (self->session, roles))
     {
       kb_password_wipe (passphrase);
       kb_password_wipe (current);
       g_free (passphrase);
       g_free (current);
+      if (self->op == NULL)
+        set_result (self, _("Only a signed-in security officer or network administrator can "
+                            "do this"));
       return;
     }
 
   self->op = op_new (kind, file, passphrase, current);
+  self->op->owner = owner;
   set_result (self, NULL);
   update_state (self);
   if (headings[kind] != NULL)
@@ -634,16 +710,22 @@ kb_backup_page_ask_passphrase (KbBackupPage *self,
                                const char   *what,
                                GFile        *file)
 {
-  GtkWidget *dialog;
-
   g_return_val_if_fail (KB_IS_BACKUP_PAGE (self), NULL);
+  return ask_passphrase (self, signed_in (self), what, file);
+}
 
-  dialog = kb_backup_passphrase_dialog_new (parent_window (self), what, file);
+static GtkWidget *
+ask_passphrase (KbBackupPage *self,
+                gint64        owner,
+                const char   *what,
+                GFile        *file)
+{
+  GtkWidget *dialog = kb_backup_passphrase_dialog_new (parent_window (self), what, file);
+
   g_object_set_data_full (G_OBJECT (dialog), "file", g_object_ref (file), g_object_unref);
   g_object_set_data_full (G_OBJECT (dialog), "what", g_strdup (what), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (passphrase_response_cb), self, 0);
-  track (self, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  show_dialog (self, owner, dialog);
   return dialog;
 }
 
@@ -676,14 +758,19 @@ set_passphrase_response_cb (AdwMessageDialog *dialog,
 GtkWidget *
 kb_backup_page_open_set_passphrase (KbBackupPage *self)
 {
-  GtkWidget *dialog;
-
   g_return_val_if_fail (KB_IS_BACKUP_PAGE (self), NULL);
+  return open_set_passphrase (self, signed_in (self));
+}
 
-  dialog = kb_backup_set_passphrase_dialog_new (parent_window (self), self->has_passphrase);
+static GtkWidget *
+open_set_passphrase (KbBackupPage *self,
+                     gint64        owner)
+{
+  GtkWidget *dialog = kb_backup_set_passphrase_dialog_new (parent_window (self),
+                                                           self->has_passphrase);
+
   g_signal_connect_object (dialog, "response", G_CALLBACK (set_passphrase_response_cb), self, 0);
-  track (self, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  show_dialog (self, owner, dialog);
   return dialog;
 }
 
@@ -809,6 +896,9 @@ update_state (KbBackupPage *self)
   guint days = max_age_days (self);
   g_autofree char *count = NULL;
   gboolean busy = self->op != NULL;
+
+  if (self->disposed)
+    return;
 
   gtk_stack_set_visible_child_name (self->role_stack, readers ? "backups" : "denied");
   gtk_stack_set_visible_child_name (self->view_stack, n > 0 ? "list" : "empty");
@@ -973,8 +1063,13 @@ store_changed_cb (KbBackupPage *self,
 static void
 session_changed_cb (KbBackupPage *self)
 {
+  if (self->disposed)
+    return;
   if (kb_session_get_state (self->session) == KB_SESSION_UNLOCKED)
-    reload (self);
+    {
+      reload (self);
+      show_pending (self);
+    }
   else
     {
       /* Locked: forget what the last person saw. */
@@ -1104,6 +1199,12 @@ kb_backup_page_dispose (GObject *object)
   g_clear_handle_id (&self->tick, g_source_remove);
   if (self->progress != NULL)
     gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->progress)));
+  if (self->pending != NULL)
+    {
+      for (guint i = 0; i < self->pending->len; i++)
+        gtk_window_destroy (g_ptr_array_index (self->pending, i));
+      g_clear_pointer (&self->pending, g_ptr_array_unref);
+    }
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), KB_TYPE_BACKUP_PAGE);
@@ -1171,6 +1272,7 @@ kb_backup_page_init (KbBackupPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->pending = g_ptr_array_new ();
   self->items = g_list_store_new (KB_TYPE_BACKUP_RECORD);
   if (KB_IS_APPLICATION (app))
     self->settings = g_object_ref (kb_application_get_settings (KB_APPLICATION (app)));

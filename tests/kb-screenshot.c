@@ -298,7 +298,12 @@ main (int   argc,
       const char *phrase = passphrase != NULL ? passphrase : KB_DEMO_BACKUP_PASSPHRASE;
       g_autoptr(GFile) file = NULL;
 
-      /* Each step waits for the one before; the file chooser is skipped. */
+      /* Each step waits for the one before (signing in first: the page
+       * refuses work for nobody); the file chooser is skipped. */
+      for (int i = 0; i < 100 && (kb_window_get_session (window) == NULL ||
+                                  kb_session_get_state (kb_window_get_session (window)) !=
+                                  KB_SESSION_UNLOCKED); i++)
+        spin (100);
       if (backup_to != NULL)
         {
           file = g_file_new_for_commandline_arg (backup_to);

@@ -1759,8 +1759,8 @@ test_backup (Fixture       *f,
   g_assert_true (found_kept);
 }
 
-/* An auditor reads the register but cannot back up (the core refuses
- * even if asked); a clerk sees only who keeps the backups. */
+/* An auditor reads the register but cannot back up, not even through
+ * the page's own code; a clerk sees only who keeps the backups. */
 static void
 test_backup_roles (Fixture       *f,
                    gconstpointer  data)

@@ -280,8 +280,8 @@ update_summary (KbAssetsPage        *self,
                       c->n_inventory_due - MIN (c->n_inventory_due, c->n_inventory_overdue),
                       c->n_return_overdue, c->n_disposal_pending };
   g_autoptr(GString) summary = g_string_new (NULL);
-  g_autofree char *head = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset in the register",
-                                                        "%u assets in the register", c->n_current),
+  g_autofree char *head = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u asset",
+                                                        "%u assets", c->n_current),
                                            c->n_current);
 
   gtk_label_set_label (GTK_LABEL (self->summary_label), head);
@@ -293,24 +293,25 @@ update_summary (KbAssetsPage        *self,
       switch (i)
         {
         case 0:
-          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u inventory check overdue",
-                                               "%u inventory checks overdue", values[i]), values[i]);
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check overdue",
+                                               "%u checks overdue", values[i]), values[i]);
           break;
         case 1:
-          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u inventory check due soon",
-                                               "%u inventory checks due soon", values[i]), values[i]);
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u check due soon",
+                                               "%u checks due soon", values[i]), values[i]);
           break;
         case 2:
           text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u loan overdue",
                                                "%u loans overdue", values[i]), values[i]);
           break;
         default:
-          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u disposal awaiting approval",
-                                               "%u disposals awaiting approval", values[i]),
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u disposal to decide",
+                                               "%u disposals to decide", values[i]),
                                   values[i]);
           break;
         }
-      gtk_button_set_label (GTK_BUTTON (self->summary_buttons[i]), text);
+      gtk_label_set_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (self->summary_buttons[i]))),
+                           text);
       gtk_widget_set_visible (self->summary_buttons[i], values[i] > 0);
       if (values[i] > 0)
         g_string_append_printf (summary, "; %s", text);
@@ -1078,6 +1079,10 @@ build (KbAssetsPage *self)
   const KbAssetShow summary_shows[] = { KB_ASSET_SHOW_INVENTORY_DUE, KB_ASSET_SHOW_INVENTORY_DUE,
                                         KB_ASSET_SHOW_LENT, KB_ASSET_SHOW_DISPOSAL_PENDING };
   const char *summary_styles[] = { "error", "warning", "error", "warning" };
+  const char *summary_tips[] = { N_("Inventory checks past their date: show these assets"),
+                                 N_("Inventory checks due within 30 days: show these assets"),
+                                 N_("Loans past their return date: show the assets lent"),
+                                 N_("Disposal requests awaiting a security officer’s decision") };
   struct {
     const char *label;
     const char *action;
@@ -1108,20 +1113,29 @@ build (KbAssetsPage *self)
   gtk_stack_add_named (self->stack, register_box, "register");
 
   /* What is due, each a shortcut to its rows. */
+  /* Labels that ellipsize (their tooltips say it in full), so that a
+   * narrow window does not fold the sidebar away. */
   gtk_widget_add_css_class (summary, "toolbar");
   self->summary_label = gtk_label_new (NULL);
   gtk_widget_set_margin_start (self->summary_label, 6);
+  gtk_widget_set_tooltip_text (self->summary_label, _("Assets not disposed of"));
+  gtk_widget_set_halign (self->summary_label, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (summary), self->summary_label);
   for (guint i = 0; i < G_N_ELEMENTS (self->summary_buttons); i++)
     {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       self->summary_buttons[i] = gtk_button_new ();
+      gtk_button_set_child (GTK_BUTTON (self->summary_buttons[i]), label);
       gtk_widget_add_css_class (self->summary_buttons[i], "flat");
       gtk_widget_add_css_class (self->summary_buttons[i], summary_styles[i]);
-      gtk_widget_set_visible (self->summary_buttons[i], FALSE);
+          gtk_widget_set_tooltip_text (self->summary_buttons[i], _(summary_tips[i]));
       g_object_set_data (G_OBJECT (self->summary_buttons[i]), "show",
                          GINT_TO_POINTER (summary_shows[i]));
       g_signal_connect (self->summary_buttons[i], "clicked", G_CALLBACK (summary_clicked_cb), self);
       gtk_box_append (GTK_BOX (summary), self->summary_buttons[i]);
+      gtk_widget_set_visible (self->summary_buttons[i], FALSE);
     }
   gtk_box_append (GTK_BOX (register_box), summary);
 

@@ -1633,6 +1633,7 @@ check_backup (const char    *path,
   sqlite3_stmt *stmt = NULL;
   GStatBuf st;
   guint64 needed = 0;
+  gint64 started = g_get_monotonic_time ();
   gboolean ok;
   int rc;
 
@@ -1651,6 +1652,8 @@ check_backup (const char    *path,
   if (!decrypt_file (path, passphrase, c->path, &c->h, &c->digest, &c->file_size,
                      progress, cancellable, error))
     return FALSE;
+
+  g_debug ("backup check: decrypted at %.0f ms", ms_since (started));
 
   c->db = kb_db_open (c->path,
                       writable || c->h.schema < KB_DB_SCHEMA_VERSION ? KB_DB_OPEN_DEFAULT
@@ -1680,6 +1683,7 @@ check_backup (const char    *path,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  g_debug ("backup check: opened and integrity checked at %.0f ms", ms_since (started));
   jp.outer = progress;
   jp.base = needed;
   jp.span = needed;
@@ -1696,6 +1700,7 @@ check_backup (const char    *path,
                    path, local->message);
       return FALSE;
     }
+  g_debug ("backup check: journal verified at %.0f ms", ms_since (started));
   c->n_entries = vr.n_entries;
   /* The header says which journal head was copied; a migration of an older
    * copy adds one entry after it. */
@@ -1935,6 +1940,7 @@ kb_backup_restore (KbDb           *db,
   Progress prog = { progress, user_data, 0, 0 };
   gboolean ok = FALSE;
   gint64 replaced_seq = 0;
+  gint64 started = g_get_monotonic_time ();
   KbCanon canon;
   int rc;
 
@@ -1965,6 +1971,7 @@ kb_backup_restore (KbDb           *db,
   if (!check_backup (path, passphrase, kb_db_get_path (db), TRUE, &prog, cancellable, &c,
                      error))
     goto out;
+  g_debug ("restore: decrypted and checked at %.0f ms", ms_since (started));
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
 
@@ -1978,6 +1985,7 @@ kb_backup_restore (KbDb           *db,
   kept = kept_name (db);
   if (!keep_live (db, kept, error))
     goto out;
+  g_debug ("restore: live database kept at %.0f ms", ms_since (started));
 
   /* The one step that changes the live database: all of its pages in one
    * write transaction, so readers see either the old or the new content. */
@@ -1994,6 +2002,7 @@ kb_backup_restore (KbDb           *db,
       kb_sqlite_set_error (db->handle, rc, error, _("Cannot restore the backup"));
       goto out;
     }
+  g_debug ("restore: pages copied over the live database at %.0f ms", ms_since (started));
 
   /* kb_db_begin reads the restored journal's head; the commit writes the
    * anchor after the new entry. */
@@ -2014,6 +2023,7 @@ kb_backup_restore (KbDb           *db,
       goto out;
     }
 
+  g_debug ("restore: journaled at %.0f ms", ms_since (started));
   fill_info (info, &c);
   if (kept_path != NULL)
     *kept_path = g_steal_pointer (&kept);

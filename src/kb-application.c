@@ -340,9 +340,14 @@ run_backup (KbApplication *self,
   KbBackupInfo info = { 0 };
   gboolean ok = FALSE;
 
-  db = open_for_backup (self, database, _(failures[action]));
-  if (db == NULL)
-    return 1;
+  /* A backup file can be verified where there is no database: it is then
+   * verified, not stamped in a register. */
+  if (action != BACKUP_VERIFY || g_file_test (database, G_FILE_TEST_EXISTS))
+    {
+      db = open_for_backup (self, database, _(failures[action]));
+      if (db == NULL)
+        return 1;
+    }
 
   passphrase = read_passphrase (_("Backup passphrase:"), &error);
   if (passphrase != NULL)

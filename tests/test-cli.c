@@ -571,6 +571,18 @@ test_backup_round_trip (Fixture       *fixture,
                                       " WHERE verified_at IS NOT NULL"), ==, 1);
   g_clear_pointer (&db, kb_db_close);
 
+  /* Elsewhere, without a database, it is verified all the same. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *nowhere = g_build_filename (fixture->dir, "elsewhere", "kanribo.db", NULL);
+    g_autofree char *elsewhere = g_path_get_dirname (nowhere);
+
+    run_backup_option (&run, nowhere, "--verify-backup", file, DEMO_BACKUP_PASSPHRASE "\n");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "sound backup");
+    g_assert_false (g_file_test (elsewhere, G_FILE_TEST_EXISTS));
+  }
+
   {
     g_auto(Run) run = { 0 };
 

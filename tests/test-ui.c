@@ -1580,6 +1580,30 @@ backup_first_verified (gpointer data)
   return kb_backup_record_get_verified_at (r) > 0;
 }
 
+static gint64
+backup_count_sql (const char *path,
+                  const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbDb) db = kb_db_open (path, KB_DB_OPEN_READ_ONLY, &error);
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (kb_db_get_handle (db), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static gboolean
+backup_none (gpointer data)
+{
+  return g_list_model_get_n_items (kb_backup_page_get_model (KB_BACKUP_PAGE (data))) == 0;
+}
+
 static gboolean
 backup_listed (gpointer data)
 {
@@ -1751,6 +1775,19 @@ test_backup (Fixture       *f,
   g_assert_true (wait_for (backup_idle, page));
   g_assert_true (wait_for (session_not_unlocked, f->window));
   g_assert_nonnull (strstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), kept));
+  g_assert_null (find_dialog (f->window, "Database Restored"));
+  /* The card still in is checked against the restored database, then the
+   * officer's password; the news of the restore is theirs. */
+  wait_state (f->window, KB_SESSION_PASSWORD);
+  kb_lock_page_set_password (KB_LOCK_PAGE (lock_page (f->window)), KB_DEMO_PASSWORD);
+  wait_state (f->window, KB_SESSION_UNLOCKED);
+  g_assert_nonnull (find_dialog (f->window, "Database Restored"));
+  /* The live file holds the backup now, and says so in its journal; the
+   * backup's own register row was written after its copy was taken. */
+  g_assert_cmpint (backup_count_sql (f->path, "SELECT count (*) FROM journal"
+                                              " WHERE kind = 'backup.restore'"), ==, 1);
+  g_assert_cmpint (backup_count_sql (f->path, "SELECT count (*) FROM backups"), ==, 0);
+  g_assert_true (wait_for (backup_none, page));
   dir = g_dir_open (f->dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, "kanribo.db.before-restore-") &&
@@ -1799,6 +1836,48 @@ test_backup_roles (Fixture       *f,
   g_assert_true (kb_pcscd_harness_wait_empty (harness, 0, 2000));
   sign_in (f, "N1003");
   g_assert_cmpstr (kb_backup_page_get_view (KB_BACKUP_PAGE (page)), ==, "denied");
+}
+
+/* A verification that ends after the window locked: its verdict waits
+ * for the same officer, never over the lock page, and the progress dialog
+ * the lock hid does not come back. */
+static void
+test_backup_locked_midway (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkWidget *page = kb_window_get_page_widget (f->window, "backup");
+  g_autofree char *path = g_build_filename (f->dir, "midway.kbbackup", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *dialog;
+
+  kb_window_show_page (f->window, "backup");
+  dialog = kb_backup_page_open_set_passphrase (KB_BACKUP_PAGE (page));
+  kb_backup_dialog_set_text (dialog, "new", UI_BACKUP_PASSPHRASE);
+  kb_backup_dialog_set_text (dialog, "repeat", UI_BACKUP_PASSPHRASE);
+  g_signal_emit_by_name (find_button (dialog, "_Set Passphrase"), "clicked");
+  g_assert_true (wait_for (backup_idle, page));
+  kb_backup_page_back_up_to (KB_BACKUP_PAGE (page), file, UI_BACKUP_PASSPHRASE);
+  g_assert_true (wait_for (backup_idle, page));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  kb_backup_page_verify_file (KB_BACKUP_PAGE (page), file, UI_BACKUP_PASSPHRASE);
+  g_assert_true (kb_backup_page_get_busy (KB_BACKUP_PAGE (page)));
+  kb_session_lock (kb_window_get_session (f->window), "test");
+  g_assert_true (wait_for (backup_idle, page));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (kb_backup_page_get_result (KB_BACKUP_PAGE (page)), ==, "restorable");
+  g_assert_null (find_dialog (f->window, "The Backup Can Be Restored"));
+  g_assert_null (find_dialog (f->window, "Verifying the Backup"));
+
+  /* The card still in is checked again; the same officer's password. */
+  wait_state (f->window, KB_SESSION_PASSWORD);
+  kb_lock_page_set_password (KB_LOCK_PAGE (lock_page (f->window)), KB_DEMO_PASSWORD);
+  wait_state (f->window, KB_SESSION_UNLOCKED);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_nonnull (find_dialog (f->window, "The Backup Can Be Restored"));
+  g_assert_null (find_dialog (f->window, "Verifying the Backup"));
 }
 
 static gboolean
@@ -1979,6 +2058,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/ui/backup/roles", Fixture, NULL, fixture_setup, test_backup_roles,
               fixture_teardown);
+  g_test_add ("/ui/backup/locked-midway", Fixture, NULL, fixture_setup,
+              test_backup_locked_midway, fixture_teardown);
 
   g_test_add ("/ui/usage/sitting-two-tasks-confirm", Fixture, NULL, usage_setup,
               test_usage_sitting_confirm, fixture_teardown);

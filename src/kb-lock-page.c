@@ -96,6 +96,8 @@ lock_note (KbSession *session)
     return g_strdup (_("Locked when the card left the reader."));
   if (g_str_equal (reason, "service-lost") || g_str_equal (reason, "reader-lost"))
     return g_strdup (_("Locked because the card reader stopped answering."));
+  if (g_str_equal (reason, "restored"))
+    return g_strdup (_("Locked after the database was restored from a backup: sign in again."));
   return NULL;
 }
 

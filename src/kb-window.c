@@ -66,8 +66,8 @@ static const struct {
 } pages[] = {
   { "sitting", N_("This Sitting"), "document-edit-symbolic" },
   { "usage", N_("Terminal Usage"), "x-office-spreadsheet-symbolic" },
-  { "room", N_("Equipment Room"), "system-lock-screen-symbolic" },
   { "asset", N_("Information Assets"), "drive-harddisk-symbolic" },
+  { "room", N_("Equipment Room"), "system-lock-screen-symbolic" },
   { "operator", N_("Operators"), "system-users-symbolic" },
   { "division", N_("Divisions"), "network-workgroup-symbolic" },
   { "terminal", N_("Terminals"), "computer-symbolic" },
@@ -785,7 +785,8 @@ kb_window_set_accels (GtkApplication *app)
   static const char *lock_accels[] = { "<Primary>l", NULL };
   static const char *page_accels[][2] = {
     { "<Alt>1", NULL }, { "<Alt>2", NULL }, { "<Alt>3", NULL }, { "<Alt>4", NULL },
-    { "<Alt>5", NULL }, { "<Alt>6", NULL },
+    { "<Alt>5", NULL }, { "<Alt>6", NULL }, { "<Alt>7", NULL }, { "<Alt>8", NULL },
+    { "<Alt>9", NULL }, { "<Alt>0", NULL },
   };
 
   gtk_application_set_accels_for_action (app, "win.new-record", new_accels);

@@ -693,6 +693,55 @@ test_backup_passphrase_argument (Fixture       *fixture,
   }
 }
 
+static void
+test_set_backup_passphrase (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbDb) db = NULL;
+  g_autofree char *db_arg = g_strconcat ("--database=", fixture->path, NULL);
+  const char *args[] = { db_arg, "--set-backup-passphrase", NULL };
+
+  if (!have_binary ())
+    return;
+  db = kb_db_open (fixture->path, KB_DB_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&db, kb_db_close);
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_with_input (&run, args, "too short\n");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "at least 12 characters");
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_with_input (&run, args, "the first passphrase\n");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "is set");
+  }
+  /* Changing it: the current one first, then the new one. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_with_input (&run, args, "not the first one\nthe second passphrase\n");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "wrong");
+  }
+  {
+    g_auto(Run) run = { 0 };
+
+    run_with_input (&run, args, "the first passphrase\nthe second passphrase\n");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "is changed");
+  }
+  db = open_read_only (fixture->path);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM journal"
+                                      " WHERE kind = 'backup.passphrase'"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -713,6 +762,7 @@ main (int   argc,
   ADD ("/cli/backup/round-trip", test_backup_round_trip, NULL);
   ADD ("/cli/backup/wrong-passphrase", test_backup_wrong_passphrase, NULL);
   ADD ("/cli/backup/passphrase-argument", test_backup_passphrase_argument, NULL);
+  ADD ("/cli/backup/set-passphrase", test_set_backup_passphrase, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cli_tampers); i++)
     {

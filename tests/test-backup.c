@@ -614,6 +614,42 @@ test_cancelled (Fixture       *fixture,
   g_assert_cmpstr (listing_after, ==, listing);
 }
 
+/* A backup of a database whose journal does not verify (a row edited
+ * behind Kanribo's back) decrypts, but is refused as damaged. */
+static void
+test_damaged_inside (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = out_file (fixture, "tampered.kbbackup");
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  sqlite3 *raw;
+
+  set_passphrase (fixture);
+  raw = kb_test_raw_open (fixture->path);
+  kb_test_raw_exec (raw, "UPDATE settings SET value = '4' WHERE key = 'password-min-length'");
+  sqlite3_close (raw);
+
+  /* Making a backup does not judge what it copies. */
+  make (fixture, "tampered.kbbackup", NULL);
+
+  g_assert_false (kb_backup_verify (fixture->db, file, PASSPHRASE, NULL, NULL, NULL, NULL,
+                                    &error));
+  g_assert_error (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "journal does not verify"));
+  g_clear_error (&error);
+  g_assert_cmpint (kb_test_count (fixture->db, "SELECT count (*) FROM backups"
+                                               " WHERE verified_at IS NOT NULL"), ==, 0);
+
+  before = kb_test_read_file (fixture->path);
+  g_assert_false (kb_backup_restore (fixture->db, file, PASSPHRASE, NULL, NULL, NULL, NULL,
+                                     NULL, &error));
+  g_assert_error (error, KB_BACKUP_ERROR, KB_BACKUP_ERROR_DAMAGED);
+  after = kb_test_read_file (fixture->path);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
 /* Big databases go through a temporary file instead of memory. */
 static void
 test_through_file (Fixture       *fixture,
@@ -866,6 +902,7 @@ main (int   argc,
   ADD ("/backup/online", setup, test_online, NULL);
   ADD ("/backup/through-file", setup, test_through_file, NULL);
   ADD ("/backup/cancelled", setup, test_cancelled, NULL);
+  ADD ("/backup/damaged-inside", setup, test_damaged_inside, NULL);
   ADD ("/backup/read-only", setup, test_read_only, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)

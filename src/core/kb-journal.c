@@ -40,8 +40,12 @@ static const KbRegister registers[] = {
     "   (SELECT d.division_id FROM task_divisions d WHERE d.task_id = t.id"
     "    ORDER BY d.division_id)) AS divisions"
     " FROM tasks t" },
+  /* The backup passphrase's verifier is journaled as a digest: the
+   * journal keeps every old one forever, open to offline guessing. */
   { "setting", "settings", N_("settings"),
-    "SELECT t.id, t.key, t.value FROM settings t" },
+    "SELECT t.id, t.key,"
+    " CASE WHEN t.key = 'backup-passphrase' THEN kb_digest (t.value) ELSE t.value END AS value"
+    " FROM settings t" },
   /* The password hash itself stays out of the journal, which keeps
    * everything forever; its digest is enough to notice a swapped hash. */
   { "credential", "credentials", N_("passwords"),

@@ -132,11 +132,13 @@ run_verify (const char *path)
   return ok ? 0 : 1;
 }
 
+/* @sql: a constant "SELECT count (*) …" */
 static gint64
-count_usage (KbDb    *db,
-             GError **error)
+count_rows (KbDb        *db,
+            const char  *sql,
+            GError     **error)
 {
-  sqlite3_stmt *stmt = kb_db_prepare (db, "SELECT count (*) FROM usage", error);
+  sqlite3_stmt *stmt = kb_db_prepare (db, sql, error);
   gint64 n = -1;
 
   if (stmt == NULL)
@@ -144,7 +146,7 @@ count_usage (KbDb    *db,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
   else
-    kb_db_set_error (db, error, _("Cannot read the usage register"));
+    kb_db_set_error (db, error, _("Cannot read the demo office"));
   sqlite3_reset (stmt);
   return n;
 }
@@ -156,6 +158,8 @@ run_seed_demo (const char *path)
   g_autoptr(KbDb) db = NULL;
   g_autoptr(GDateTime) now = NULL;
   gint64 n_usage = 0;
+  gint64 n_assets = 0;
+  gint64 n_room = 0;
 
   db = kb_db_open (path, KB_DB_OPEN_CREATE, &error);
   if (db == NULL)
@@ -172,7 +176,9 @@ run_seed_demo (const char *path)
       !kb_demo_seed_assets (db, now, &error) ||
       !kb_demo_seed_room (db, now, &error) ||
       !kb_demo_seed_backup (db, &error) ||
-      (n_usage = count_usage (db, &error)) < 0 ||
+      (n_usage = count_rows (db, "SELECT count (*) FROM usage", &error)) < 0 ||
+      (n_assets = count_rows (db, "SELECT count (*) FROM assets", &error)) < 0 ||
+      (n_room = count_rows (db, "SELECT count (*) FROM room_entries", &error)) < 0 ||
       !kb_db_commit (db, &error))
     {
       kb_db_rollback (db);
@@ -186,8 +192,10 @@ run_seed_demo (const char *path)
     }
 
   g_print (_("Added the demo office to %s: 3 divisions, 12 operators, 4 terminals, the "
-             "business tasks and %" PRId64 " terminal usage entries of the last two years.\n"),
-           path, n_usage);
+             "business tasks, %" PRId64 " terminal usage entries of the last two years, "
+             "%" PRId64 " information assets and %" PRId64 " equipment-room entries. "
+             "The backup passphrase is “%s”.\n"),
+           path, n_usage, n_assets, n_room, KB_DEMO_BACKUP_PASSPHRASE);
   return 0;
 }
 

@@ -1094,7 +1094,7 @@ build (KbAssetsPage *self)
     { _("Re_turn…"), "asset.return", NULL },
     { _("Change _Status…"), "asset.status", NULL },
     { _("Inventory _Check…"), "asset.check", NULL },
-    { _("Request _Disposal…"), "asset.dispose", "destructive-action" },
+    { _("Request _Disposal…"), "asset.dispose", NULL },
     { _("_Approve Disposal"), "asset.approve", "suggested-action" },
     { _("Re_ject…"), "asset.reject", NULL },
   };

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build knows; PRAGMA user_version. */
-#define KB_DB_SCHEMA_VERSION 4
+#define KB_DB_SCHEMA_VERSION 5
 /* PRAGMA application_id: "KBRB", so that a foreign SQLite file is refused. */
 #define KB_DB_APPLICATION_ID 0x4b425242
 

@@ -76,6 +76,24 @@ static const KbRegister registers[] = {
     "SELECT t.id, t.room, t.operator_id, t.visitor_name, t.visitor_org, t.purpose,"
     " t.entered_at, t.left_at, t.escort_id, t.key_label, t.key_returned_at, t.recorded_by"
     " FROM room_entries t" },
+  { "training", "trainings", N_("training sessions"),
+    "SELECT t.id, t.title, t.kind, t.fiscal_year, t.starts_at, t.ends_at, t.place,"
+    " t.trainer_id, t.audience, t.materials, t.status FROM trainings t" },
+  { "attendance", "attendance", N_("attendance"),
+    "SELECT t.id, t.training_id, t.operator_id, t.invited_at, t.invited_by, t.mark,"
+    " t.marked_at, t.marked_by FROM attendance t" },
+  { "audit", "audits", N_("audits"),
+    "SELECT t.id, t.kind, t.title, t.scope, t.period_from, t.period_to, t.planned_on,"
+    " t.status, t.recurrence_months, t.previous_id, t.closed_at, t.closed_by, t.notes"
+    " FROM audits t" },
+  { "auditor", "audit_auditors", N_("auditors"),
+    "SELECT t.id, t.audit_id, t.operator_id, t.name, t.organisation, t.active"
+    " FROM audit_auditors t" },
+  { "finding", "findings", N_("audit findings"),
+    "SELECT t.id, t.audit_id, t.severity, t.description, t.responsible_id, t.action,"
+    " t.due_on, t.status, t.evidence, t.resolved_at, t.resolved_by FROM findings t" },
+  { "finding-link", "finding_links", N_("finding links"),
+    "SELECT t.id, t.finding_id, t.entity, t.entity_id, t.active FROM finding_links t" },
 };
 
 const KbRegister *

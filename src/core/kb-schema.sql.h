@@ -278,10 +278,121 @@ static const char kb_schema_v4[] =
   "CREATE TRIGGER room_entries_no_delete BEFORE DELETE ON room_entries"
   " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;";
 
+/* Version 5: training with attendance, and audits with their findings.
+ * Sessions and audits are planned in local dates and times kept as Unix
+ * seconds; the fiscal year a session counts for (April to March, named by
+ * the year it starts in) is stored with it. Training policy (refuse or
+ * warn, the grace date) lives in settings. Rows are never deleted: a
+ * session is cancelled, an auditor or a link is withdrawn. */
+static const char kb_schema_v5[] =
+  "CREATE TABLE trainings ("
+  "  id INTEGER PRIMARY KEY,"
+  "  title TEXT NOT NULL CHECK (title <> ''),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('first-use', 'fiscal-year', 'ad-hoc')),"
+  "  fiscal_year INTEGER NOT NULL CHECK (fiscal_year BETWEEN 2000 AND 2999),"
+  "  starts_at INTEGER NOT NULL,"
+  "  ends_at INTEGER NOT NULL CHECK (ends_at > starts_at),"
+  "  place TEXT NOT NULL,"
+  "  trainer_id INTEGER NOT NULL REFERENCES operators (id),"
+  "  audience TEXT NOT NULL CHECK (audience IN ('operators', 'administrators', 'named')),"
+  "  materials TEXT NOT NULL DEFAULT '',"
+  "  status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'held', 'cancelled'))"
+  ") STRICT;"
+  "CREATE INDEX trainings_starts ON trainings (starts_at);"
+  "CREATE INDEX trainings_year ON trainings (fiscal_year, kind);"
+
+  "CREATE TABLE attendance ("
+  "  id INTEGER PRIMARY KEY,"
+  "  training_id INTEGER NOT NULL REFERENCES trainings (id),"
+  "  operator_id INTEGER NOT NULL REFERENCES operators (id),"
+  "  invited_at INTEGER NOT NULL,"
+  "  invited_by INTEGER REFERENCES operators (id),"
+  "  mark TEXT CHECK (mark IS NULL OR mark IN ('present', 'late', 'excused', 'absent')),"
+  "  marked_at INTEGER,"
+  "  marked_by INTEGER REFERENCES operators (id),"
+  "  UNIQUE (training_id, operator_id),"
+  "  CHECK ((mark IS NULL) = (marked_at IS NULL))"
+  ") STRICT;"
+  "CREATE INDEX attendance_operator ON attendance (operator_id, mark);"
+
+  "CREATE TABLE audits ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('pre-use', 'internal', 'external')),"
+  "  title TEXT NOT NULL CHECK (title <> ''),"
+  "  scope TEXT NOT NULL,"
+  "  period_from TEXT NOT NULL,"          /* the audited period, YYYY-MM-DD */
+  "  period_to TEXT NOT NULL CHECK (period_to >= period_from),"
+  "  planned_on TEXT NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'planned'"
+  "    CHECK (status IN ('planned', 'in-progress', 'reported', 'closed')),"
+  "  recurrence_months INTEGER NOT NULL DEFAULT 0 CHECK (recurrence_months BETWEEN 0 AND 60),"
+  "  previous_id INTEGER REFERENCES audits (id),"  /* the audit whose closing planned this one */
+  "  closed_at INTEGER,"
+  "  closed_by INTEGER REFERENCES operators (id),"
+  "  notes TEXT NOT NULL DEFAULT '',"
+  "  CHECK ((status = 'closed') = (closed_at IS NOT NULL))"
+  ") STRICT;"
+  "CREATE INDEX audits_planned ON audits (planned_on);"
+  "CREATE UNIQUE INDEX audits_next ON audits (previous_id) WHERE previous_id IS NOT NULL;"
+
+  /* Staff auditors are operators; Council members and outside auditors
+   * are named. */
+  "CREATE TABLE audit_auditors ("
+  "  id INTEGER PRIMARY KEY,"
+  "  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+  "  operator_id INTEGER REFERENCES operators (id),"
+  "  name TEXT,"
+  "  organisation TEXT,"
+  "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+  "  CHECK ((operator_id IS NULL) <> (name IS NULL))"
+  ") STRICT;"
+  "CREATE INDEX audit_auditors_audit ON audit_auditors (audit_id);"
+
+  "CREATE TABLE findings ("
+  "  id INTEGER PRIMARY KEY,"
+  "  audit_id INTEGER NOT NULL REFERENCES audits (id),"
+  "  severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),"
+  "  description TEXT NOT NULL CHECK (description <> ''),"
+  "  responsible_id INTEGER NOT NULL REFERENCES operators (id),"
+  "  action TEXT NOT NULL DEFAULT '',"     /* the corrective action */
+  "  due_on TEXT,"
+  "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'accepted')),"
+  "  evidence TEXT NOT NULL DEFAULT '',"
+  "  resolved_at INTEGER,"
+  "  resolved_by INTEGER REFERENCES operators (id),"
+  "  CHECK ((status = 'open') = (resolved_at IS NULL)),"
+  "  CHECK ((resolved_at IS NULL) = (resolved_by IS NULL))"
+  ") STRICT;"
+  "CREATE INDEX findings_audit ON findings (audit_id);"
+
+  /* What a finding concerns: a row of a register ('usage', 'asset', …). */
+  "CREATE TABLE finding_links ("
+  "  id INTEGER PRIMARY KEY,"
+  "  finding_id INTEGER NOT NULL REFERENCES findings (id),"
+  "  entity TEXT NOT NULL,"
+  "  entity_id INTEGER NOT NULL,"
+  "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+  ") STRICT;"
+  "CREATE INDEX finding_links_finding ON finding_links (finding_id);"
+
+  "CREATE TRIGGER trainings_no_delete BEFORE DELETE ON trainings"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER attendance_no_delete BEFORE DELETE ON attendance"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER audits_no_delete BEFORE DELETE ON audits"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER audit_auditors_no_delete BEFORE DELETE ON audit_auditors"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;"
+  "CREATE TRIGGER finding_links_no_delete BEFORE DELETE ON finding_links"
+  " BEGIN SELECT RAISE (ABORT, 'register rows are retired, never deleted'); END;";
+
 static const char * const kb_schema_migrations[] = {
   NULL,          /* version 0: the empty file */
   kb_schema_v1,
   kb_schema_v2,
   kb_schema_v3,
   kb_schema_v4,
+  kb_schema_v5,
 };

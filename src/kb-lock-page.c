@@ -97,7 +97,7 @@ lock_note (KbSession *session)
   if (g_str_equal (reason, "service-lost") || g_str_equal (reason, "reader-lost"))
     return g_strdup (_("Locked because the card reader stopped answering."));
   if (g_str_equal (reason, "restored"))
-    return g_strdup (_("Locked after the database was restored from a backup: sign in again."));
+    return g_strdup (_("Locked after the database was restored from a backup."));
   return NULL;
 }
 
@@ -153,10 +153,13 @@ update (KbLockPage *self)
                 _("Saving the new password…"), "change");
           break;
         }
-      note = kb_session_get_lock_reason (s) != NULL &&
-             g_str_equal (kb_session_get_lock_reason (s), "idle")
-             ? g_strdup (_("Locked after a period without use. Enter your password to go on."))
-             : g_strdup (_("Enter your password."));
+      if (g_strcmp0 (kb_session_get_lock_reason (s), "idle") == 0)
+        note = g_strdup (_("Locked after a period without use. Enter your password to go on."));
+      else if (g_strcmp0 (kb_session_get_lock_reason (s), "restored") == 0)
+        note = g_strdup (_("The database was restored from a backup. Enter your password to "
+                           "sign in to the restored registers."));
+      else
+        note = g_strdup (_("Enter your password."));
       show (self, kb_session_get_state (s) == KB_SESSION_VERIFYING ? NULL
                                                                     : "avatar-default-symbolic",
             op != NULL ? kb_operator_get_name (op) : "", note, "password");

@@ -193,7 +193,7 @@ main (int   argc,
       "On the sitting page: task,cases,remarks[;task,cases,remarks…], each a task of its own", "SPEC" },
     { "show", 0, 0, G_OPTION_ARG_STRING, &show,
       "On the usage page: all, unconfirmed, confirmed, purpose-missing, manual", "STATUS" },
-    { "confirm", 0, 0, G_OPTION_ARG_NONE, &confirm, "On the usage page: select all and confirm", NULL },
+    { "confirm", 0, 0, G_OPTION_ARG_NONE, &confirm, "On the usage page: select all and confirm; with --restore-from: restore", NULL },
     { "export-csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, "Export the usage page's rows", "FILE" },
     { "passphrase", 0, 0, G_OPTION_ARG_STRING, &passphrase, "Backup passphrase (backup page)", "TEXT" },
     { "backup-to", 0, 0, G_OPTION_ARG_FILENAME, &backup_to, "Back up to this file (backup page)", "FILE" },
@@ -320,6 +320,20 @@ main (int   argc,
       for (int i = 0; i < 600 && kb_backup_page_get_busy (backup); i++)
         spin (100);
       spin (800);
+      /* --confirm answers the restore confirmation: the picture is then
+       * what follows a restore. */
+      if (restore_from != NULL && confirm)
+        {
+          g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+          for (GList *l = toplevels; l != NULL; l = l->next)
+            if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+              adw_message_dialog_response (ADW_MESSAGE_DIALOG (l->data), "restore");
+          spin (300);
+          for (int i = 0; i < 600 && kb_backup_page_get_busy (backup); i++)
+            spin (100);
+          spin (1500);
+        }
       if (g_strcmp0 (open, "backup-passphrase") == 0)
         {
           g_autoptr(GDateTime) now = g_date_time_new_now_local ();

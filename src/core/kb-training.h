@@ -58,6 +58,10 @@ void      kb_fiscal_year_grace   (int          fy,
 char     *kb_fiscal_year_label   (int          fy,
                                   gboolean     era);
 
+/* "Now" for invitations and marks (Unix seconds; 0: the real clock). For
+ * the demo office and tests; set it back to 0 afterwards. */
+void      kb_training_set_clock  (gint64       now);
+
 /* --- sessions ------------------------------------------------------------- */
 
 typedef enum {

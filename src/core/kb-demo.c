@@ -23,6 +23,7 @@
 #include "kb-password.h"
 #include "kb-error.h"
 #include "kb-journal.h"
+#include "kb-training.h"
 
 static const char * const demo_divisions[] = {
   "市町村課",
@@ -1590,6 +1591,222 @@ kb_demo_seed_assets (KbDb       *db,
   ok = demo_assets_write (&self, error);
   g_hash_table_unref (self.ids);
   kb_assets_set_clock (0);
+  kb_db_set_actor (db, actor, terminal);
+  if (!ok)
+    {
+      kb_db_rollback (db);
+      return FALSE;
+    }
+  return kb_db_commit (db, error);
+}
+
+/* --- training ------------------------------------------------------------- */
+
+typedef struct {
+  KbDb *db;
+  GError **error;
+} DemoTraining;
+
+/* "YYYY-MM-DD HH:MM" of @day at @hour:@minute, local time. */
+static char *
+demo_training_time (GDateTime *day,
+                    int        hour,
+                    int        minute)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (day);
+  g_autoptr(GDateTime) t = g_date_time_new_local (g_date_time_get_year (local),
+                                                  g_date_time_get_month (local),
+                                                  g_date_time_get_day_of_month (local),
+                                                  hour, minute, 0);
+  return g_date_time_format (t, "%Y-%m-%d %H:%M");
+}
+
+/* Schedules a session on @day, invites @staff a week before, and (when
+ * @marks is not NULL) marks them ten minutes after it ends. */
+static gboolean
+demo_training_session (DemoTraining             *self,
+                       const char               *title,
+                       KbTrainingKind            kind,
+                       KbTrainingAudience        audience,
+                       GDateTime                *day,
+                       int                       hour,
+                       int                       hours,
+                       const char               *place,
+                       const char               *materials,
+                       const char * const       *staff,
+                       const KbAttendanceMark   *marks)
+{
+  g_autofree char *starts = demo_training_time (day, hour, 0);
+  g_autofree char *ends = demo_training_time (day, hour + hours, 0);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  KbTrainingChange change = {
+    .title = title, .kind = kind, .starts = starts, .ends = ends, .place = place,
+    .trainer_id = demo_staff_id (self->db, "N1002", self->error), .audience = audience,
+    .materials = materials,
+  };
+  g_autoptr(GDateTime) start_local = NULL;
+  gint64 id, start;
+  int y, m, d;
+
+  if (change.trainer_id == 0)
+    return FALSE;
+  for (guint i = 0; staff[i] != NULL; i++)
+    {
+      gint64 op = demo_staff_id (self->db, staff[i], self->error);
+
+      if (op == 0)
+        return FALSE;
+      g_array_append_val (ids, op);
+    }
+
+  g_date_time_get_ymd (day, &y, &m, &d);
+  start_local = g_date_time_new_local (y, m, d, hour, 0, 0);
+  start = g_date_time_to_unix (start_local);
+
+  kb_training_set_clock (start - 7 * 24 * 3600);
+  id = kb_training_save (self->db, &change, self->error);
+  if (id == 0 ||
+      !kb_training_invite (self->db, id, (const gint64 *) ids->data, ids->len, NULL, NULL,
+                           self->error))
+    return FALSE;
+  if (marks == NULL)
+    return TRUE;
+  kb_training_set_clock (start + hours * 3600 + 600);
+  return kb_training_mark (self->db, id, (const gint64 *) ids->data, marks, ids->len,
+                           self->error);
+}
+
+static gboolean
+demo_training_write (DemoTraining *self,
+                     GDateTime    *now)
+{
+  static const char * const everyone[] = {
+    "N1001", "N1003", "N1004", "N1005", "N2001", "N2002", "N2003", "N3001", "N3002",
+    "N3003", "N3004", NULL
+  };
+  static const KbAttendanceMark everyone_present[] = {
+    KB_MARK_PRESENT, KB_MARK_PRESENT, KB_MARK_PRESENT, KB_MARK_PRESENT, KB_MARK_PRESENT,
+    KB_MARK_PRESENT, KB_MARK_PRESENT, KB_MARK_PRESENT, KB_MARK_PRESENT, KB_MARK_PRESENT,
+    KB_MARK_PRESENT,
+  };
+  static const char * const first_room[] = { "N1003", "N1004", "N1005", "N2002", NULL };
+  static const KbAttendanceMark first_marks[] = {
+    KB_MARK_PRESENT, KB_MARK_LATE, KB_MARK_PRESENT, KB_MARK_ABSENT,
+  };
+  static const char * const second_room[] = { "N3002", "N3003", "N3004", NULL };
+  static const KbAttendanceMark second_marks[] = {
+    KB_MARK_PRESENT, KB_MARK_EXCUSED, KB_MARK_PRESENT,
+  };
+  static const char * const incident_room[] = { "N1003", "N1004", "N3002", "N2002", NULL };
+  static const KbAttendanceMark incident_marks[] = {
+    KB_MARK_PRESENT, KB_MARK_PRESENT, KB_MARK_LATE, KB_MARK_EXCUSED,
+  };
+  static const char * const makeup_room[] = { "N2002", "N3003", NULL };
+  g_autoptr(GDateTime) back = g_date_time_add_days (now, -60);
+  g_autoptr(GDateTime) first_use = NULL;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) second = NULL;
+  g_autoptr(GDateTime) incident = g_date_time_add_days (now, -40);
+  g_autoptr(GDateTime) makeup = g_date_time_add_days (now, 7);
+  g_autofree char *label = NULL;
+  g_autofree char *first_title = NULL;
+  g_autofree char *second_title = NULL;
+  KbTrainingPolicy policy = { KB_TRAINING_POLICY_REFUSE, 6, 30 };
+  gint64 officer;
+  GDate date;
+  int fy;
+
+  /* The fiscal year whose spring training is over (two months back). */
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (back), g_date_time_get_month (back),
+                  g_date_time_get_year (back));
+  fy = kb_fiscal_year_of (&date);
+  label = kb_fiscal_year_label (fy, TRUE);
+  first_use = g_date_time_new_local (fy - 3, 4, 10, 0, 0, 0);
+  first = g_date_time_new_local (fy, 4, 15, 0, 0, 0);
+  second = g_date_time_new_local (fy, 5, 20, 0, 0, 0);
+  first_title = g_strdup_printf ("%s 住基ネット年度当初研修（第1回）", label);
+  second_title = g_strdup_printf ("%s 住基ネット年度当初研修（第2回）", label);
+
+  if (!demo_training_session (self, "住基ネット操作者研修（利用開始前）", KB_TRAINING_FIRST_USE,
+                              KB_AUDIENCE_OPERATORS, first_use, 13, 3,
+                              "本庁舎 3階 第1会議室",
+                              "セキュリティ規程・操作手順書（共有フォルダ 研修/利用開始前）",
+                              everyone, everyone_present) ||
+      !demo_training_session (self, first_title, KB_TRAINING_FISCAL_YEAR,
+                              KB_AUDIENCE_OPERATORS, first, 14, 2, "本庁舎 3階 第1会議室",
+                              "年度当初研修資料（規程改正点、パスワード管理、目的外利用の禁止）",
+                              first_room, first_marks) ||
+      !demo_training_session (self, second_title, KB_TRAINING_FISCAL_YEAR,
+                              KB_AUDIENCE_OPERATORS, second, 10, 2, "西庁舎 2階 研修室",
+                              "年度当初研修資料（規程改正点、パスワード管理、目的外利用の禁止）",
+                              second_room, second_marks) ||
+      !demo_training_session (self, "不適正アクセス事案を受けた臨時研修", KB_TRAINING_AD_HOC,
+                              KB_AUDIENCE_NAMED, incident, 15, 1, "本庁舎 3階 第2会議室",
+                              "他県で発生した目的外照会の事例と再発防止策",
+                              incident_room, incident_marks) ||
+      !demo_training_session (self, "住基ネット年度当初研修（追加開催）",
+                              KB_TRAINING_FISCAL_YEAR, KB_AUDIENCE_NAMED, makeup, 10, 2,
+                              "本庁舎 3階 第1会議室", "年度当初研修資料（第1回・第2回と同じ）",
+                              makeup_room, NULL))
+    return FALSE;
+
+  /* The security officer makes the training a condition of signing in. */
+  if ((officer = demo_staff_id (self->db, "N1001", self->error)) == 0)
+    return FALSE;
+  kb_db_set_actor (self->db, officer, kb_db_get_terminal (self->db));
+  return kb_training_set_policy (self->db, &policy, self->error);
+}
+
+/**
+ * kb_demo_seed_training:
+ * @now: the demo's "now"; the sessions are placed relative to it
+ *
+ * The demo office's training, given by N1002 (trainer): everyone's
+ * first-use training three years ago; this fiscal year's training in April
+ * and May in two sessions, which N2002 田中 (absent) and N3003 荻原
+ * (excused) missed, so that after 30 June they are overdue; an ad-hoc
+ * session after an incident; a make-up session next week, invitations
+ * sent, nothing marked; and the policy "refuse", set by N1001. All or
+ * nothing; refused when the register has sessions.
+ */
+gboolean
+kb_demo_seed_training (KbDb       *db,
+                       GDateTime  *now,
+                       GError    **error)
+{
+  DemoTraining self = { db, error };
+  g_autofree char *terminal = g_strdup (kb_db_get_terminal (db));
+  gint64 actor = kb_db_get_actor (db);
+  sqlite3_stmt *stmt;
+  gint64 trainer;
+  gboolean ok;
+  int n;
+
+  stmt = kb_db_prepare (db, "SELECT count (*) FROM trainings", error);
+  if (stmt == NULL)
+    return FALSE;
+  n = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : -1;
+  sqlite3_reset (stmt);
+  if (n != 0)
+    {
+      g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
+                   _("The training register already has sessions; the demo sessions are "
+                     "only added to an empty register. Nothing was changed."));
+      return FALSE;
+    }
+
+  if (!kb_db_begin (db, error))
+    return FALSE;
+  trainer = demo_staff_id (db, "N1002", error);
+  if (trainer != 0)
+    {
+      kb_db_set_actor (db, trainer, terminal);
+      ok = demo_training_write (&self, now);
+    }
+  else
+    ok = FALSE;
+  kb_training_set_clock (0);
   kb_db_set_actor (db, actor, terminal);
   if (!ok)
     {

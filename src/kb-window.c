@@ -22,6 +22,7 @@
 #include "kb-session.h"
 #include "kb-sitting-page.h"
 #include "kb-store-jobs.h"
+#include "kb-training-page.h"
 #include "kb-usage-page.h"
 #include "kb-window.h"
 
@@ -68,6 +69,7 @@ static const struct {
   { "usage", N_("Terminal Usage"), "x-office-spreadsheet-symbolic" },
   { "asset", N_("Information Assets"), "drive-harddisk-symbolic" },
   { "room", N_("Equipment Room"), "system-lock-screen-symbolic" },
+  { "training", N_("Training"), "x-office-presentation-symbolic" },
   { "operator", N_("Operators"), "system-users-symbolic" },
   { "division", N_("Divisions"), "network-workgroup-symbolic" },
   { "terminal", N_("Terminals"), "computer-symbolic" },
@@ -202,6 +204,8 @@ build_pages (KbWindow *self)
         page = kb_usage_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "room"))
         page = kb_room_page_new (self->store, self->reader, self->session);
+      else if (g_str_equal (pages[i].name, "training"))
+        page = kb_training_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "asset"))
         page = kb_assets_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "card"))

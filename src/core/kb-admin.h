@@ -99,6 +99,9 @@ gboolean    kb_demo_seed_room        (KbDb         *db,
 #define KB_DEMO_BACKUP_PASSPHRASE "kanribo-demo-backup"
 gboolean    kb_demo_seed_backup      (KbDb         *db,
                                       GError      **error);
+gboolean    kb_demo_seed_audits      (KbDb         *db,
+                                      GDateTime    *now,
+                                      GError      **error);
 gboolean    kb_demo_seed_training    (KbDb         *db,
                                       GDateTime    *now,
                                       GError      **error);

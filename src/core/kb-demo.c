@@ -16,6 +16,7 @@
 
 #include "kb-admin.h"
 #include "kb-assets-private.h"
+#include "kb-audit-private.h"
 #include "kb-auth.h"
 #include "kb-backup.h"
 #include "kb-canon.h"
@@ -1591,6 +1592,359 @@ kb_demo_seed_assets (KbDb       *db,
   ok = demo_assets_write (&self, error);
   g_hash_table_unref (self.ids);
   kb_assets_set_clock (0);
+  kb_db_set_actor (db, actor, terminal);
+  if (!ok)
+    {
+      kb_db_rollback (db);
+      return FALSE;
+    }
+  return kb_db_commit (db, error);
+}
+
+/* --- audits ----------------------------------------------------------------- */
+
+typedef struct {
+  KbDb *db;
+  GDateTime *now;
+  gint64 officer;        /* N1001 */
+  gint64 admin;          /* N2001 */
+  gint64 auditor;        /* N2003 */
+} DemoAudits;
+
+/* "YYYY-MM-DD" of @date. */
+static char *
+demo_day_text (const GDate *date)
+{
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
+                          g_date_get_day (date));
+}
+
+/* Acts as @staff, with the audit register's clock at 10:00 (plus @hours)
+ * of @date, never later than now. */
+static void
+demo_audit_as (DemoAudits  *self,
+               gint64       staff,
+               const GDate *date,
+               int          hours)
+{
+  g_autoptr(GDateTime) at = g_date_time_new (g_date_time_get_timezone (self->now),
+                                             g_date_get_year (date), g_date_get_month (date),
+                                             g_date_get_day (date), 10, 0, 0);
+  gint64 t = g_date_time_to_unix (at) + hours * 3600;
+
+  kb_audit_set_clock (MIN (t, g_date_time_to_unix (self->now) - 60));
+  kb_db_set_actor (self->db, staff, NULL);
+}
+
+static gint64
+demo_audit_plan (DemoAudits           *self,
+                 KbAuditKind           kind,
+                 const char           *title,
+                 const char           *scope,
+                 const GDate          *from,
+                 const GDate          *to,
+                 const GDate          *planned,
+                 int                   recurrence,
+                 const KbAuditorSpec  *auditors,
+                 guint                 n_auditors,
+                 GError              **error)
+{
+  g_autofree char *from_text = demo_day_text (from);
+  g_autofree char *to_text = demo_day_text (to);
+  g_autofree char *planned_text = demo_day_text (planned);
+  KbAuditChange change = {
+    .kind = kind,
+    .title = title,
+    .scope = scope,
+    .period_from = from_text,
+    .period_to = to_text,
+    .planned_on = planned_text,
+    .recurrence_months = recurrence,
+    .auditors = auditors,
+    .n_auditors = n_auditors,
+  };
+
+  return kb_audit_save (self->db, &change, error);
+}
+
+static gint64
+demo_finding (DemoAudits           *self,
+              gint64                audit_id,
+              KbSeverity            severity,
+              const char           *description,
+              gint64                responsible,
+              const char           *action,
+              const GDate          *due,
+              const KbFindingLink  *links,
+              guint                 n_links,
+              GError              **error)
+{
+  g_autofree char *due_text = demo_day_text (due);
+  KbFindingChange change = {
+    .audit_id = audit_id,
+    .severity = severity,
+    .description = description,
+    .responsible_id = responsible,
+    .action = action,
+    .due_on = due_text,
+    .links = links,
+    .n_links = n_links,
+  };
+
+  return kb_finding_save (self->db, &change, error);
+}
+
+/* The newest usage entry of N1003's without a purpose, and the USB stick
+ * lent and overdue; 0 when that part of the demo is not there. */
+static gint64
+demo_lookup (KbDb       *db,
+             const char *sql)
+{
+  sqlite3_stmt *stmt = kb_db_prepare (db, sql, NULL);
+  gint64 id = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
+}
+
+static gboolean
+demo_audits_write (DemoAudits  *self,
+                   GError     **error)
+{
+  static const char internal_scope[] =
+    "端末使用管理簿の記載と監督者の確認、ICカードとパスワードの管理、"
+    "情報資産管理簿と媒体の貸出、機器設置室の入退室管理";
+  KbDb *db = self->db;
+  KbAuditorSpec council[] = {
+    { 0, "長野 花子", "本人確認情報保護審議会" },
+    { 0, "上田 一郎", "本人確認情報保護審議会" },
+  };
+  KbAuditorSpec staff[] = {
+    { self->auditor, NULL, NULL },
+    { self->admin, NULL, NULL },
+  };
+  KbAuditorSpec outside[] = {
+    { 0, "上田 一郎", "本人確認情報保護審議会" },
+    { 0, "佐藤 健", "信州情報セキュリティ監査株式会社" },
+  };
+  gint64 clerk = demo_staff (db, "N1003");
+  gint64 supervisor = demo_staff (db, "N1002");
+  gint64 admin_clerk = demo_staff (db, "N2002");
+  gint64 usage_id, usb_id, id, next, finding, first;
+  GDate today, half_from, half_to, prev_from, prev_to, from, to, planned, day;
+  int y, m, d;
+
+  g_date_time_get_ymd (self->now, &y, &m, &d);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, d, m, y);
+
+  /* The half of the fiscal year (April to September, October to March)
+   * today is in, and the one before it. */
+  g_date_clear (&half_from, 1);
+  if (m >= 4 && m <= 9)
+    g_date_set_dmy (&half_from, 1, G_DATE_APRIL, y);
+  else
+    g_date_set_dmy (&half_from, 1, G_DATE_OCTOBER, m >= 10 ? y : y - 1);
+  half_to = half_from;
+  kb_date_add_months_clamped (&half_to, 6);
+  g_date_subtract_days (&half_to, 1);
+  prev_from = half_from;
+  kb_date_add_months_clamped (&prev_from, -6);
+  prev_to = half_from;
+  g_date_subtract_days (&prev_to, 1);
+
+  /* Before use began, two years ago: the Protection Council's members. */
+  planned = today;
+  g_date_subtract_days (&planned, 2 * 365 + 20);
+  to = planned;
+  g_date_subtract_days (&to, 1);
+  from = to;
+  kb_date_add_months_clamped (&from, -1);
+  demo_audit_as (self, self->officer, &planned, -24 * 30);
+  id = demo_audit_plan (self, KB_AUDIT_PRE_USE, "住基ネット端末 利用開始前の事前監査",
+                        "端末の設置場所と画面の向き、ICカード・パスワード・指紋認証による"
+                        "アクセス管理、情報資産管理簿、機器設置室の入退室管理、"
+                        "セキュリティ規程と緊急時対応計画の整備状況",
+                        &from, &to, &planned, 0, council, G_N_ELEMENTS (council), error);
+  if (id == 0)
+    return FALSE;
+  demo_audit_as (self, self->officer, &planned, 0);
+  if (!kb_audit_advance (db, id, KB_AUDIT_IN_PROGRESS, NULL, error))
+    return FALSE;
+  day = planned;
+  g_date_add_days (&day, 7);
+  demo_audit_as (self, self->officer, &day, 0);
+  if (!kb_audit_advance (db, id, KB_AUDIT_REPORTED, NULL, error))
+    return FALSE;
+  g_date_add_days (&day, 3);
+  demo_audit_as (self, self->officer, &day, 0);
+  if (!kb_audit_advance (db, id, KB_AUDIT_CLOSED, NULL, error))
+    return FALSE;
+
+  /* The internal audit of the previous half, every six months: two
+   * findings, both corrected, so it closed and planned this half's. */
+  planned = prev_to;
+  g_date_add_days (&planned, 14);
+  day = prev_from;
+  g_date_add_days (&day, 30);
+  demo_audit_as (self, self->officer, &day, 0);
+  id = demo_audit_plan (self, KB_AUDIT_INTERNAL, "住基ネット 内部監査（半期）", internal_scope,
+                        &prev_from, &prev_to, &planned, 6, staff, G_N_ELEMENTS (staff), error);
+  if (id == 0)
+    return FALSE;
+  demo_audit_as (self, self->officer, &planned, 0);
+  if (!kb_audit_advance (db, id, KB_AUDIT_IN_PROGRESS, NULL, error))
+    return FALSE;
+  day = planned;
+  g_date_add_days (&day, 2);
+  demo_audit_as (self, self->auditor, &day, 0);
+  g_date_add_days (&day, 30);
+  finding = demo_finding (self, id, KB_SEVERITY_MEDIUM,
+                          "端末使用記録の監督者確認が、使用の都度ではなく月末にまとめて"
+                          "行われている。",
+                          supervisor, "使用の翌営業日までに確認する運用に改め、確認遅れを"
+                          "月次で把握する。", &day, NULL, 0, error);
+  if (finding == 0)
+    return FALSE;
+  first = finding;
+  day = planned;
+  g_date_add_days (&day, 2);
+  demo_audit_as (self, self->auditor, &day, 1);
+  g_date_add_days (&day, 30);
+  finding = demo_finding (self, id, KB_SEVERITY_LOW,
+                          "機器設置室の鍵の返却時刻が記録されていない日がある。",
+                          admin_clerk, "鍵の返却を退室の記録と同時に行う。", &day, NULL, 0,
+                          error);
+  if (finding == 0)
+    return FALSE;
+  day = planned;
+  g_date_add_days (&day, 10);
+  demo_audit_as (self, self->officer, &day, 0);
+  if (!kb_audit_advance (db, id, KB_AUDIT_REPORTED, NULL, error))
+    return FALSE;
+  g_date_add_days (&day, 8);
+  demo_audit_as (self, admin_clerk, &day, 0);
+  if (!kb_finding_close (db, finding, "入退室管理を電子化し、退室と同時に鍵の返却を記録。"
+                         "鍵を持ち出したままの退室は一覧に残る。", error))
+    return FALSE;
+  g_date_add_days (&day, 2);
+  demo_audit_as (self, supervisor, &day, 0);
+  if (!kb_finding_close (db, first, "翌月分から翌営業日までに確認。確認待ちの一覧を毎週"
+                         "点検している（確認遅れ 0件）。", error))
+    return FALSE;
+  g_date_add_days (&day, 5);
+  demo_audit_as (self, self->officer, &day, 0);
+  if (!kb_audit_advance (db, id, KB_AUDIT_CLOSED, &next, error))
+    return FALSE;
+
+  /* This half's, started early: the auditors look at the registers as
+   * they are kept. N2001 audits the room log he keeps himself, which the
+   * Audits page warns about. One finding is past its due date. */
+  day = today;
+  g_date_subtract_days (&day, 10);
+  demo_audit_as (self, self->officer, &day, 0);
+  if (!kb_audit_advance (db, next, KB_AUDIT_IN_PROGRESS, NULL, error))
+    return FALSE;
+  usage_id = demo_lookup (db, "SELECT u.id FROM usage u JOIN operators o ON o.id = u.operator_id"
+                              " WHERE u.task_id IS NULL AND o.staff_number = 'N1003'"
+                              " ORDER BY u.started_at DESC LIMIT 1");
+  usb_id = demo_lookup (db, "SELECT id FROM assets WHERE number = 'USB-02' AND status = 'lent'");
+  {
+    KbFindingLink usage_link[] = { { "usage", usage_id } };
+    KbFindingLink usb_link[] = { { "asset", usb_id } };
+
+    g_date_add_days (&day, 2);
+    demo_audit_as (self, self->auditor, &day, 0);
+    day = today;
+    g_date_subtract_days (&day, 3);
+    if (demo_finding (self, next, KB_SEVERITY_HIGH,
+                      "利用事務の記入がない端末使用記録があり、監督者の確認も済んでいない。"
+                      "目的外利用でないことが記録から確かめられない。",
+                      clerk, "利用事務を補記し、監督者の確認を受ける。", &day,
+                      usage_link, usage_id != 0 ? 1 : 0, error) == 0)
+      return FALSE;
+    day = today;
+    g_date_subtract_days (&day, 8);
+    demo_audit_as (self, self->auditor, &day, 2);
+    day = today;
+    g_date_add_days (&day, 7);
+    if (demo_finding (self, next, KB_SEVERITY_MEDIUM,
+                      "貸出期限を過ぎた暗号化USBメモリが返却されていない。",
+                      self->officer, "借受者に返却させ、データ消去を確認する。", &day,
+                      usb_link, usb_id != 0 ? 1 : 0, error) == 0)
+      return FALSE;
+  }
+
+  /* The external audit of the last fiscal year, next month. */
+  g_date_clear (&from, 1);
+  g_date_set_dmy (&from, 1, G_DATE_APRIL, m >= 4 ? y - 1 : y - 2);
+  to = from;
+  kb_date_add_months_clamped (&to, 12);
+  g_date_subtract_days (&to, 1);
+  planned = today;
+  kb_date_add_months_clamped (&planned, 1);
+  day = today;
+  g_date_subtract_days (&day, 5);
+  demo_audit_as (self, self->officer, &day, 0);
+  return demo_audit_plan (self, KB_AUDIT_EXTERNAL, "住基ネット 外部監査",
+                          "セキュリティ規程の遵守状況、内部監査の指摘事項と是正措置、"
+                          "研修の実施状況、委託先の管理",
+                          &from, &to, &planned, 12, outside, G_N_ELEMENTS (outside),
+                          error) != 0;
+}
+
+/**
+ * kb_demo_seed_audits:
+ * @now: the demo's "now"
+ *
+ * The demo office's audits: the pre-use audit by two Protection Council
+ * members two years ago (closed, no findings); the internal audit of the
+ * previous half of the fiscal year by N2003 (auditor) and N2001 (network
+ * administrator), closed with its two findings corrected, which planned
+ * this half's; this half's in progress with two findings (a usage entry
+ * without a purpose, past its due date; the overdue USB stick); and an
+ * external audit planned next month. Each step is taken by the person it
+ * says, through kb-audit.c. All or nothing; refused when there are audits.
+ */
+gboolean
+kb_demo_seed_audits (KbDb       *db,
+                     GDateTime  *now,
+                     GError    **error)
+{
+  DemoAudits self = { db, now, 0, 0, 0 };
+  g_autofree char *terminal = g_strdup (kb_db_get_terminal (db));
+  gint64 actor = kb_db_get_actor (db);
+  gboolean ok;
+  int n;
+
+  g_return_val_if_fail (now != NULL, FALSE);
+
+  n = (int) demo_lookup (db, "SELECT count (*) FROM audits");
+  if (n != 0)
+    {
+      g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
+                   _("The audit register already has audits; the demo’s are only added to "
+                     "an empty register. Nothing was changed."));
+      return FALSE;
+    }
+  self.officer = demo_staff (db, "N1001");
+  self.admin = demo_staff (db, "N2001");
+  self.auditor = demo_staff (db, "N2003");
+  if (self.officer == 0 || self.admin == 0 || self.auditor == 0)
+    {
+      g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_NOT_FOUND,
+                   _("The demo office is incomplete; its audits cannot be added"));
+      return FALSE;
+    }
+
+  if (!kb_db_begin (db, error))
+    return FALSE;
+  ok = demo_audits_write (&self, error);
+  kb_audit_set_clock (0);
   kb_db_set_actor (db, actor, terminal);
   if (!ok)
     {

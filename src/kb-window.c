@@ -11,7 +11,9 @@
 
 #include "kb-admin-page.h"
 #include "kb-assets-page.h"
+#include "kb-audit-page.h"
 #include "kb-backup-page.h"
+#include "kb-calendar-page.h"
 #include "kb-auth.h"
 #include "kb-card-monitor.h"
 #include "kb-cards-page.h"
@@ -70,6 +72,8 @@ static const struct {
   { "asset", N_("Information Assets"), "drive-harddisk-symbolic" },
   { "room", N_("Equipment Room"), "system-lock-screen-symbolic" },
   { "training", N_("Training"), "x-office-presentation-symbolic" },
+  { "audit", N_("Audits"), "edit-find-symbolic" },
+  { "calendar", N_("Calendar"), "x-office-calendar-symbolic" },
   { "operator", N_("Operators"), "system-users-symbolic" },
   { "division", N_("Divisions"), "network-workgroup-symbolic" },
   { "terminal", N_("Terminals"), "computer-symbolic" },
@@ -208,6 +212,10 @@ build_pages (KbWindow *self)
         page = kb_training_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "asset"))
         page = kb_assets_page_new (self->store, self->reader, self->session);
+      else if (g_str_equal (pages[i].name, "audit"))
+        page = kb_audit_page_new (self->store, self->reader, self->session);
+      else if (g_str_equal (pages[i].name, "calendar"))
+        page = kb_calendar_page_new (self->store, self->reader, self->session);
       else if (g_str_equal (pages[i].name, "card"))
         page = kb_cards_page_new (self->store, self->session);
       else

@@ -119,6 +119,29 @@ open_read_only (const char *path)
   return db;
 }
 
+/* The demo's audits: each audit planned (the one its predecessor's
+ * closing planned too) and moved on step by step, each auditor added,
+ * each finding recorded and resolved, each link added. */
+static gint64
+demo_audit_entries (KbDb *db)
+{
+  return kb_test_count (db, "SELECT count (*) + sum (CASE status WHEN 'planned' THEN 0"
+                            " WHEN 'in-progress' THEN 1 WHEN 'reported' THEN 2 ELSE 3 END)"
+                            " FROM audits") +
+         kb_test_count (db, "SELECT count (*) FROM audit_auditors") +
+         kb_test_count (db, "SELECT count (*) + count (resolved_at) FROM findings") +
+         kb_test_count (db, "SELECT count (*) FROM finding_links");
+}
+
+static gint64
+demo_audit_rows (KbDb *db)
+{
+  return kb_test_count (db, "SELECT (SELECT count (*) FROM audits) +"
+                            " (SELECT count (*) FROM audit_auditors) +"
+                            " (SELECT count (*) FROM findings) +"
+                            " (SELECT count (*) FROM finding_links)");
+}
+
 /* --seed-demo adds the usage register's two years to what kb_demo_seed()
  * journals: one journal entry per usage entry; the equipment room's
  * entries (one when someone enters, one when they leave); and the backup
@@ -126,7 +149,8 @@ open_read_only (const char *path)
 static gint64
 demo_entries (KbDb *db)
 {
-  return KB_TEST_DEMO_ENTRIES + kb_test_count (db, "SELECT count (*) FROM usage") +
+  return KB_TEST_DEMO_ENTRIES + demo_audit_entries (db) +
+         kb_test_count (db, "SELECT count (*) FROM usage") +
          kb_test_count (db, "SELECT count (*) FROM room_entries") +
          kb_test_count (db, "SELECT count (*) FROM room_entries WHERE left_at IS NOT NULL") +
          /* Each asset event journals the asset and itself; a disposal's, its row too. */
@@ -176,6 +200,7 @@ test_seed_demo (Fixture       *fixture,
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM operators"), ==, 12);
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM terminals"), ==, 4);
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM tasks"), ==, 7);
+  g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM audits"), ==, 4);
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM credentials"), ==,
                    KB_TEST_DEMO_OPERATORS);
   g_assert_cmpint (kb_test_count (db, "SELECT count (*) FROM cards WHERE status = 'issued'"), ==,
@@ -280,7 +305,7 @@ test_verify_intact (Fixture       *fixture,
   /* Register rows: the office, its usage and room entries, its assets,
    * their events and disposals, and the backup passphrase among the
    * settings. */
-  n_usage = kb_test_count (db, "SELECT count (*) FROM usage") +
+  n_usage = demo_audit_rows (db) + kb_test_count (db, "SELECT count (*) FROM usage") +
             kb_test_count (db, "SELECT count (*) FROM room_entries") +
             kb_test_count (db, "SELECT (SELECT count (*) FROM assets) +"
                                " (SELECT count (*) FROM asset_events) +"

@@ -177,6 +177,7 @@ run_seed_demo (const char *path)
       !kb_demo_seed_room (db, now, &error) ||
       !kb_demo_seed_backup (db, &error) ||
       !kb_demo_seed_audits (db, now, &error) ||
+      !kb_demo_seed_training (db, now, &error) ||
       (n_usage = count_rows (db, "SELECT count (*) FROM usage", &error)) < 0 ||
       (n_assets = count_rows (db, "SELECT count (*) FROM assets", &error)) < 0 ||
       (n_room = count_rows (db, "SELECT count (*) FROM room_entries", &error)) < 0 ||

@@ -156,7 +156,13 @@ demo_entries (KbDb *db)
          /* Each asset event journals the asset and itself; a disposal's, its row too. */
          2 * kb_test_count (db, "SELECT count (*) FROM asset_events") +
          kb_test_count (db, "SELECT count (*) FROM asset_events WHERE kind LIKE 'dispose-%'") +
-         1;
+         1 +
+         /* Training: each session scheduled, each invitation, each mark,
+          * each session becoming held, and the policy (one setting). */
+         kb_test_count (db, "SELECT count (*) FROM trainings") +
+         kb_test_count (db, "SELECT count (*) FROM attendance") +
+         kb_test_count (db, "SELECT count (*) FROM attendance WHERE mark IS NOT NULL") +
+         kb_test_count (db, "SELECT count (*) FROM trainings WHERE status = 'held'") + 1;
 }
 
 /* --- cases ---------------------------------------------------------------- */
@@ -309,7 +315,9 @@ test_verify_intact (Fixture       *fixture,
             kb_test_count (db, "SELECT count (*) FROM room_entries") +
             kb_test_count (db, "SELECT (SELECT count (*) FROM assets) +"
                                " (SELECT count (*) FROM asset_events) +"
-                               " (SELECT count (*) FROM disposals)") + 1;
+                               " (SELECT count (*) FROM disposals)") + 1 +
+            kb_test_count (db, "SELECT (SELECT count (*) FROM trainings) +"
+                               " (SELECT count (*) FROM attendance)") + 1;
   n_entries = demo_entries (db);
   g_clear_pointer (&db, kb_db_close);
 

@@ -24,6 +24,7 @@
 #include "kb-password.h"
 #include "kb-session.h"
 #include "kb-settings.h"
+#include "kb-training.h"
 #include "kb-usage.h"
 
 struct _KbSession {
@@ -45,6 +46,7 @@ struct _KbSession {
   guint64         card_serial;   /* the insertion the current attempt is for */
   char           *lock_reason;
   char           *usage_error;   /* why this session has no usage entry */
+  char           *training_warning; /* set at unlock, cleared at lock */
   gint64          locked_time;
   GCancellable   *cancellable;   /* cancelled when the card leaves */
   GCancellable   *life;          /* cancelled when the session goes */
@@ -148,6 +150,7 @@ typedef struct {
   KbSigninResult result;
   int attempts_left;
   gboolean must_change;
+  char *warning;
 } Job;
 
 static void
@@ -169,6 +172,7 @@ job_free (gpointer data)
   wipe (job->password);
   wipe (job->new_password);
   g_free (job->atr);
+  g_free (job->warning);
   g_clear_object (&job->op);
   g_free (job);
 }
@@ -315,6 +319,7 @@ do_lock (KbSession  *self,
     return;
 
   op = g_object_ref (self->op);
+  g_clear_pointer (&self->training_warning, g_free);
   self->locked_time = g_get_monotonic_time ();
   g_free (self->lock_reason);
   self->lock_reason = g_strdup (reason);
@@ -649,6 +654,26 @@ sign_in_job (KbDb          *db,
   outcome->serial = job->serial;
   outcome->result = kb_auth_sign_in (db, job->operator_id, job->card_id, job->password,
                                      &outcome->attempts_left, &outcome->must_change, error);
+  /* The right password, then the training the policy requires: a refusal
+   * is journaled (and the session just opened closed again) and reaches
+   * the lock page as a refused card does, not as a wrong password. */
+  if (outcome->result == KB_SIGNIN_OK && (error == NULL || *error == NULL) &&
+      !kb_training_check_sign_in (db, job->operator_id, NULL, &outcome->warning, error))
+    {
+      g_autoptr(GError) lock_error = NULL;
+
+      if (!kb_auth_journal_lock (db, job->operator_id, "training-refused", &lock_error))
+        g_message ("Could not journal a lock: %s", lock_error->message);
+      if (error != NULL && !g_error_matches (*error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED))
+        {
+          /* Fail closed: a policy that cannot be read refuses too. */
+          g_autofree char *message = g_strdup ((*error)->message);
+
+          g_clear_error (error);
+          g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
+                       _("Your training status cannot be checked: %s"), message);
+        }
+    }
   if (error != NULL && *error != NULL)
     {
       job_free (outcome);
@@ -701,6 +726,8 @@ signed_in_cb (GObject      *source,
   switch (job->result)
     {
     case KB_SIGNIN_OK:
+      g_free (self->training_warning);
+      self->training_warning = g_steal_pointer (&job->warning);
       if (job->must_change)
         set_state (self, KB_SESSION_CHANGE_PASSWORD, NULL);
       else
@@ -1043,6 +1070,7 @@ kb_session_finalize (GObject *object)
   g_free (self->terminal);
   g_free (self->message);
   g_free (self->usage_error);
+  g_free (self->training_warning);
   g_free (self->lock_reason);
 
   G_OBJECT_CLASS (kb_session_parent_class)->finalize (object);
@@ -1226,6 +1254,20 @@ kb_session_get_usage_error (KbSession *self)
 {
   g_return_val_if_fail (KB_IS_SESSION (self), NULL);
   return self->usage_error;
+}
+
+/**
+ * kb_session_get_training_warning:
+ *
+ * Returns: (nullable): what the training check at sign-in warned the
+ *   signed-in operator of (their training is missing or soon due), or
+ *   %NULL; set at unlock, cleared at lock
+ */
+const char *
+kb_session_get_training_warning (KbSession *self)
+{
+  g_return_val_if_fail (KB_IS_SESSION (self), NULL);
+  return self->training_warning;
 }
 
 /**

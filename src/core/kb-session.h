@@ -82,6 +82,7 @@ void            kb_session_issue_card         (KbSession      *self,
 void            kb_session_cancel_issue       (KbSession      *self);
 gboolean        kb_session_get_card_present   (KbSession      *self);
 const char     *kb_session_get_usage_error    (KbSession      *self);
+const char     *kb_session_get_training_warning (KbSession    *self);
 const char     *kb_session_get_terminal       (KbSession      *self);
 const char     *kb_session_get_field_error    (KbSession      *self,
                                                const char     *field);

@@ -35,6 +35,7 @@
 #include "kb-session.h"
 #include "kb-settings.h"
 #include "kb-store.h"
+#include "kb-training.h"
 
 #define DEFAULT_PORT 35992      /* slot 1 is on 35993 */
 #define TERMINAL "JK-01"
@@ -903,6 +904,93 @@ test_revoked_at_password (Fixture       *f,
   g_assert_cmpint (kb_session_get_state (f->session), ==, KB_SESSION_REFUSED);
 }
 
+/* Sets the training policy as the security officer, through a connection
+ * of the test's own. */
+static void
+set_training_policy (Fixture              *f,
+                     KbTrainingPolicyMode  mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbDb) db = kb_db_open (f->path, KB_DB_OPEN_DEFAULT, &error);
+  KbTrainingPolicy policy = { mode, 6, 30 };
+
+  g_assert_no_error (error);
+  kb_db_set_actor (db, operator_id (f, "N1001"), "JK-01");
+  kb_training_set_policy (db, &policy, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_training_refused (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  const char *message;
+  const char *warning;
+  KbFakeCard *fake;
+  Entry *entry;
+  gboolean refused_before_lock = FALSE;
+
+  if (f->skipped)
+    return;
+
+  /* N1003 has no training at all: no first use, no fiscal year. */
+  set_training_policy (f, KB_TRAINING_POLICY_REFUSE);
+  f->mark = journal_head (f);
+
+  fake = insert_for_password (f, "N1003");
+  kb_session_submit_password (f->session, KB_DEMO_PASSWORD);
+  wait_state (f, KB_SESSION_REFUSED);
+  message = kb_session_get_message (f->session);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "first use"));
+  g_assert_nonnull (strstr (message, "ask a trainer or the security officer"));
+  g_assert_false (was_in_state (f, KB_SESSION_UNLOCKED));
+  g_assert_cmpuint (f->n_unlocked, ==, 0);
+  g_assert_null (kb_session_get_training_warning (f->session));
+  g_assert_null (kb_session_get_field_error (f->session, KB_FIELD_PASSWORD));
+
+  /* Journaled as the operator's, with what is missing; the session the
+   * password opened is closed at once; not a wrong password. */
+  entries = wait_journal (f, "session.lock");
+  entry = find_entry (entries, "signin.training-refused");
+  g_assert_cmpstr (entry->entity, ==, "operator");
+  g_assert_cmpint (entry->entity_id, ==, operator_id (f, "N1003"));
+  g_assert_cmpstr (detail (entry, "missing"), ==, "first-use,fiscal-year");
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *e = g_ptr_array_index (entries, i);
+
+      if (g_str_equal (e->kind, "signin.training-refused"))
+        refused_before_lock = TRUE;
+      if (g_str_equal (e->kind, "session.lock"))
+        {
+          g_assert_true (refused_before_lock);
+          g_assert_cmpstr (detail (e, "reason"), ==, "training-refused");
+        }
+    }
+  g_assert_cmpuint (count_kind (entries, "usage.open"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT failed_attempts FROM credentials c JOIN operators o"
+                                 " ON o.id = c.id WHERE o.staff_number = ?1", "N1003"), ==, 0);
+
+  /* Only warned: the same operator signs in, and the warning is there
+   * until the session locks. */
+  set_training_policy (f, KB_TRAINING_POLICY_WARN);
+  kb_fake_card_remove (fake);
+  wait_state (f, KB_SESSION_INSERT_CARD);
+  insert (fake);
+  wait_state (f, KB_SESSION_PASSWORD);
+  kb_session_submit_password (f->session, KB_DEMO_PASSWORD);
+  wait_state (f, KB_SESSION_UNLOCKED);
+  assert_operator (f, "N1003");
+  warning = kb_session_get_training_warning (f->session);
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "first use"));
+
+  kb_session_lock (f->session, "manual");
+  g_assert_null (kb_session_get_training_warning (f->session));
+}
+
 static void
 test_lockout_survives_restart (Fixture       *f,
                                gconstpointer  data)
@@ -1332,6 +1420,8 @@ main (int   argc,
               fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/session/revoked-at-password", Fixture, NULL,
               fixture_setup, test_revoked_at_password, fixture_teardown);
+  g_test_add ("/session/training-refused", Fixture, NULL,
+              fixture_setup, test_training_refused, fixture_teardown);
   g_test_add ("/session/lockout-survives-restart", Fixture, NULL,
               fixture_setup, test_lockout_survives_restart, fixture_teardown);
   g_test_add ("/session/service-lost", Fixture, NULL,

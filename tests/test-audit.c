@@ -1031,11 +1031,29 @@ test_self_audit (Fixture       *fixture,
   g_assert_nonnull (strstr (g_ptr_array_index (lines, 1), "清水 大輔 is responsible for the finding"));
   g_clear_pointer (&lines, g_ptr_array_unref);
 
-  /* Another period: nothing he did. */
+  /* Another period: nothing he did. Periods are local days: one that
+   * ended yesterday does not hold what he did today, whatever the hour
+   * in UTC. */
   lines = kb_audit_self_audit_warnings (db, past, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lines->len, ==, 0);
   g_clear_pointer (&lines, g_ptr_array_unref);
+  {
+    g_autofree char *yesterday = day (-1);
+    g_autofree char *today = day (0);
+    gint64 before = plan_full (db, KB_AUDIT_INTERNAL, from, yesterday, yesterday, 0);
+    gint64 just_today = plan_full (db, KB_AUDIT_INTERNAL, today, today, today, 0);
+
+    act (db, "N2003");
+    lines = kb_audit_self_audit_warnings (db, before, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (lines->len, ==, 0);
+    g_clear_pointer (&lines, g_ptr_array_unref);
+    lines = kb_audit_self_audit_warnings (db, just_today, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (lines->len, ==, 1);
+    g_clear_pointer (&lines, g_ptr_array_unref);
+  }
 
   /* A clerk cannot ask. */
   act (db, "N1003");
@@ -1220,9 +1238,12 @@ test_demo (Fixture       *fixture,
   lines = kb_audit_self_audit_warnings (db, kb_audit_get_id (current), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lines->len, ==, 1);
+  g_test_message ("%s", (const char *) g_ptr_array_index (lines, 0));
   g_assert_true (g_str_has_prefix (g_ptr_array_index (lines, 0), "中村 隆之 made "));
   g_assert_nonnull (strstr (g_ptr_array_index (lines, 0), "equipment-room entries"));
   g_assert_nonnull (strstr (g_ptr_array_index (lines, 0), "information assets"));
+  /* An asset's event is the same change as the asset's, counted once. */
+  g_assert_null (strstr (g_ptr_array_index (lines, 0), "asset events"));
 
   /* Only into an empty register. */
   g_assert_false (kb_demo_seed_audits (db, now, &error));

@@ -1019,13 +1019,27 @@ audited_entity (const char *entity)
   return TRUE;
 }
 
+/* The local midnight that begins @date, in UTC as the journal writes its
+ * times ("2026-09-30T15:00:00"; a prefix of the journal's own text, so
+ * that text comparison orders them). */
+static char *
+utc_midnight (const GDate *date)
+{
+  g_autoptr(GDateTime) local = g_date_time_new_local (g_date_get_year (date),
+                                                      g_date_get_month (date),
+                                                      g_date_get_day (date), 0, 0, 0);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+}
+
 /**
  * kb_audit_self_audit_warnings:
  * @audit_id: the audit
  *
  * Nobody audits work they performed. For each active staff auditor: the
  * changes to the audited registers the journal shows them making in the
- * audited period (journal times in UTC, the period's days as dates), by
+ * audited period (its days from local midnight to midnight), by
  * register; and each finding whose responsible person is one of the
  * auditors. Advisory: nothing is refused.
  *
@@ -1041,9 +1055,10 @@ kb_audit_self_audit_warnings (KbDb     *db,
   g_autoptr(KbAudit) audit = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *since = NULL;
   g_autofree char *until = NULL;
   sqlite3_stmt *stmt;
-  GDate end;
+  GDate start, end;
   int rc;
 
   if (!require_roles (db, KB_ROLES_AUDIT_READERS,
@@ -1052,14 +1067,15 @@ kb_audit_self_audit_warnings (KbDb     *db,
     return NULL;
   if ((audit = load_audit (db, audit_id, NULL, error)) == NULL)
     return NULL;
-  if (!date_from_text (audit->period_to, &end))
+  if (!date_from_text (audit->period_from, &start) || !date_from_text (audit->period_to, &end))
     {
       g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_CORRUPT,
                    _("Audit %" PRId64 " has no valid period"), audit_id);
       return NULL;
     }
   g_date_add_days (&end, 1);
-  until = date_to_text (&end);
+  since = utc_midnight (&start);
+  until = utc_midnight (&end);
 
   stmt = kb_db_prepare (db, "SELECT x.operator_id, o.name FROM audit_auditors x"
                             " JOIN operators o ON o.id = x.operator_id"
@@ -1093,7 +1109,7 @@ kb_audit_self_audit_warnings (KbDb     *db,
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
-      sqlite3_bind_text (stmt, 2, audit->period_from, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, since, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, until, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
@@ -1101,7 +1117,10 @@ kb_audit_self_audit_warnings (KbDb     *db,
           const KbRegister *reg = kb_register_lookup (entity);
           gint64 n = sqlite3_column_int64 (stmt, 1);
 
-          if (reg == NULL || !audited_entity (entity))
+          /* An asset's event and disposal rows are journaled with the
+           * asset itself: one change, counted once, as the asset's. */
+          if (reg == NULL || !audited_entity (entity) ||
+              g_str_equal (entity, "asset-event") || g_str_equal (entity, "disposal"))
             continue;
           if (parts->len > 0)
             g_string_append (parts, _(", "));

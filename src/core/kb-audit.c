@@ -1019,6 +1019,12 @@ audited_entity (const char *entity)
   return TRUE;
 }
 
+static void
+free_string (gpointer string)
+{
+  g_string_free (string, TRUE);
+}
+
 /* The local midnight that begins @date, in UTC as the journal writes its
  * times ("2026-09-30T15:00:00"; a prefix of the journal's own text, so
  * that text comparison orders them). */
@@ -1057,6 +1063,9 @@ kb_audit_self_audit_warnings (KbDb     *db,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *since = NULL;
   g_autofree char *until = NULL;
+  g_autoptr(GPtrArray) parts_array = NULL;
+  g_autofree gint64 *totals = NULL;
+  GString **parts;
   sqlite3_stmt *stmt;
   GDate start, end;
   int rc;
@@ -1096,57 +1105,65 @@ kb_audit_self_audit_warnings (KbDb     *db,
       kb_db_set_error (db, error, _("Cannot read the audit register"));
       return NULL;
     }
-
+  parts_array = g_ptr_array_new_with_free_func (free_string);
+  totals = g_new0 (gint64, ids->len + 1);
   for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (parts_array, g_string_new (NULL));
+  parts = (GString **) parts_array->pdata;
+
+  /* One pass over the journal for all the auditors: it has no index on
+   * its times, and may hold millions of entries. */
+  stmt = kb_db_prepare (db, "SELECT actor, entity, count (*) AS n FROM journal"
+                            " WHERE at >= ?2 AND at < ?3 AND entity IS NOT NULL"
+                            " AND actor IN (SELECT operator_id FROM audit_auditors"
+                            "   WHERE audit_id = ?1 AND active = 1)"
+                            " GROUP BY actor, entity ORDER BY actor, n DESC, entity", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, audit_id);
+  sqlite3_bind_text (stmt, 2, since, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, until, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(GString) parts = g_string_new (NULL);
-      gint64 total = 0;
+      const char *entity = (const char *) sqlite3_column_text (stmt, 1);
+      const KbRegister *reg = kb_register_lookup (entity);
+      gint64 actor = sqlite3_column_int64 (stmt, 0);
+      gint64 n = sqlite3_column_int64 (stmt, 2);
 
-      stmt = kb_db_prepare (db, "SELECT entity, count (*) AS n FROM journal"
-                                " WHERE actor = ?1 AND at >= ?2 AND at < ?3"
-                                " AND entity IS NOT NULL"
-                                " GROUP BY entity ORDER BY n DESC, entity", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
-      sqlite3_bind_text (stmt, 2, since, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, until, -1, SQLITE_TRANSIENT);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          const char *entity = (const char *) sqlite3_column_text (stmt, 0);
-          const KbRegister *reg = kb_register_lookup (entity);
-          gint64 n = sqlite3_column_int64 (stmt, 1);
-
-          /* An asset's event and disposal rows are journaled with the
-           * asset itself: one change, counted once, as the asset's. */
-          if (reg == NULL || !audited_entity (entity) ||
-              g_str_equal (entity, "asset-event") || g_str_equal (entity, "disposal"))
-            continue;
-          if (parts->len > 0)
-            g_string_append (parts, _(", "));
-          /* TRANSLATORS: a register and how many changes to it, "terminal usage 30" */
-          g_string_append_printf (parts, _("%s %" PRId64), _(reg->label), n);
-          total += n;
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          kb_db_set_error (db, error, _("Cannot read the journal"));
-          return NULL;
-        }
-      if (total > 0)
-        g_ptr_array_add (lines,
-                         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                       "%s made %" PRId64 " change to the "
-                                                       "registers in the audited period (%s): "
-                                                       "they would be auditing their own work",
-                                                       "%s made %" PRId64 " changes to the "
-                                                       "registers in the audited period (%s): "
-                                                       "they would be auditing their own work",
-                                                       (gulong) total),
-                                          (const char *) g_ptr_array_index (names, i), total,
-                                          parts->str));
+      /* An asset's event and disposal rows are journaled with the asset
+       * itself: one change, counted once, as the asset's. */
+      if (reg == NULL || !audited_entity (entity) ||
+          g_str_equal (entity, "asset-event") || g_str_equal (entity, "disposal"))
+        continue;
+      for (guint i = 0; i < ids->len; i++)
+        if (g_array_index (ids, gint64, i) == actor)
+          {
+            if (parts[i]->len > 0)
+              g_string_append (parts[i], _(", "));
+            /* TRANSLATORS: a register and how many changes to it, "terminal usage 30" */
+            g_string_append_printf (parts[i], _("%s %" PRId64), _(reg->label), n);
+            totals[i] += n;
+          }
     }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      kb_db_set_error (db, error, _("Cannot read the journal"));
+      return NULL;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    if (totals[i] > 0)
+      g_ptr_array_add (lines,
+                       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "%s made %" PRId64 " change to the "
+                                                     "registers in the audited period (%s): "
+                                                     "they would be auditing their own work",
+                                                     "%s made %" PRId64 " changes to the "
+                                                     "registers in the audited period (%s): "
+                                                     "they would be auditing their own work",
+                                                     (gulong) totals[i]),
+                                        (const char *) g_ptr_array_index (names, i), totals[i],
+                                        parts[i]->str));
 
   stmt = kb_db_prepare (db, "SELECT o.name, f.description FROM findings f"
                             " JOIN audit_auditors x ON x.audit_id = f.audit_id"

@@ -768,6 +768,7 @@ invite_job (KbDb          *db,
             GError       **error)
 {
   InviteJob *job = data;
+  guint *counts;
   gboolean ok;
 
   if (job->choice == KB_INVITE_NAMED)
@@ -777,7 +778,13 @@ invite_job (KbDb          *db,
     ok = kb_training_invite_audience (db, job->training_id,
                                       job->choice == KB_INVITE_DIVISION ? job->division_id : 0,
                                       &job->n_invited, &job->n_already, error);
-  return ok ? job : NULL;
+  /* The job's data is freed when it ends: the counts go back on their own. */
+  if (!ok)
+    return NULL;
+  counts = g_new (guint, 2);
+  counts[0] = job->n_invited;
+  counts[1] = job->n_already;
+  return counts;
 }
 
 static void
@@ -786,7 +793,7 @@ invited_cb (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  InviteJob *job = kb_store_run_finish (KB_STORE (source), result, &error);
+  g_autofree guint *counts = kb_store_run_finish (KB_STORE (source), result, &error);
   KbInviteDialog *self;
   GtkWindow *parent;
 
@@ -795,20 +802,20 @@ invited_cb (GObject      *source,
   self = KB_INVITE_DIALOG (user_data);
   self->busy = FALSE;
   invite_update (self);
-  if (job == NULL)
+  if (counts == NULL)
     {
       invite_show_error (self, error->message);
       return;
     }
   g_free (self->done_message);
-  if (job->n_already > 0)
+  if (counts[1] > 0)
     /* Translators: after inviting people to a training session */
     self->done_message = g_strdup_printf (_("%u invited; %u had been invited already"),
-                                          job->n_invited, job->n_already);
+                                          counts[0], counts[1]);
   else
     self->done_message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u person invited",
-                                                       "%u people invited", job->n_invited),
-                                          job->n_invited);
+                                                       "%u people invited", counts[0]),
+                                          counts[0]);
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   toast (parent, self->done_message);
   gtk_window_destroy (GTK_WINDOW (self));
@@ -860,7 +867,7 @@ kb_invite_dialog_invite (KbInviteDialog *self)
     }
   self->busy = TRUE;
   invite_update (self);
-  kb_store_run_async (self->store, "attendance", invite_job, job, invite_job_free, NULL,
+  kb_store_run_async (self->store, "attendance", invite_job, job, invite_job_free, g_free,
                       self->cancellable, invited_cb, self);
 }
 

@@ -161,10 +161,16 @@ format_when (KbTraining *t)
   return g_strdup_printf ("%s %s–%s", day, from, to);
 }
 
+/* Without the weekday: the column stays narrow enough for the title. */
 static char *
 cell_when (KbTraining *t)
 {
-  return format_when (t);
+  g_autoptr(GDateTime) s = g_date_time_new_from_unix_local (kb_training_get_starts_at (t));
+  g_autoptr(GDateTime) e = g_date_time_new_from_unix_local (kb_training_get_ends_at (t));
+  g_autofree char *from = g_date_time_format (s, "%Y-%m-%d %H:%M");
+  g_autofree char *to = g_date_time_format (e, "%H:%M");
+
+  return g_strdup_printf ("%s–%s", from, to);
 }
 
 static char *
@@ -194,7 +200,7 @@ cell_trainer (KbTraining *t)
 static char *
 cell_counts (KbTraining *t)
 {
-  /* Translators: attended / invited, in the sessions list */
+  /* Translators: how many attended of how many invited, in the sessions list */
   return g_strdup_printf (_("%u / %u"), kb_training_get_n_attended (t),
                           kb_training_get_n_invited (t));
 }
@@ -403,7 +409,24 @@ update_row (KbTrainingPage *self,
 
   g_object_set_data (G_OBJECT (row), "updating", GINT_TO_POINTER (TRUE));
   for (guint i = 0; i < 4; i++)
-    gtk_toggle_button_set_active (buttons[i], mark == (KbAttendanceMark) (i + 1));
+    {
+      gboolean on = mark == (KbAttendanceMark) (i + 1);
+
+      gtk_toggle_button_set_active (buttons[i], on);
+      /* A flat toggle's checked state is too faint to read a room by. */
+      if (on)
+        {
+          gtk_widget_remove_css_class (GTK_WIDGET (buttons[i]), "flat");
+          gtk_widget_add_css_class (GTK_WIDGET (buttons[i]), i == 3 ? "destructive-action"
+                                                                    : "suggested-action");
+        }
+      else
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (buttons[i]), "flat");
+          gtk_widget_remove_css_class (GTK_WIDGET (buttons[i]), "suggested-action");
+          gtk_widget_remove_css_class (GTK_WIDGET (buttons[i]), "destructive-action");
+        }
+    }
   g_object_set_data (G_OBJECT (row), "updating", NULL);
   gtk_widget_set_visible (unsaved, mark != kb_attendee_get_mark (a));
 }
@@ -798,6 +821,7 @@ status_job_free (gpointer data)
   g_free (job);
 }
 
+/* The job's data is freed when it ends: the result is a copy of its own. */
 static gpointer
 status_job (KbDb          *db,
             gpointer       data,
@@ -805,13 +829,21 @@ status_job (KbDb          *db,
             GError       **error)
 {
   StatusJob *job = data;
+  g_autoptr(GPtrArray) statuses = NULL;
+  StatusJob *result;
 
-  job->statuses = kb_training_status_list (db, job->division_id, job->only_overdue, NULL, error);
-  if (job->statuses == NULL)
+  statuses = kb_training_status_list (db, job->division_id, job->only_overdue, NULL, error);
+  if (statuses == NULL)
     return NULL;
-  if (job->with_reminders && !kb_training_reminders (db, NULL, &job->reminders, error))
-    return NULL;
-  return job;
+  result = g_new0 (StatusJob, 1);
+  result->with_reminders = job->with_reminders;
+  result->statuses = g_steal_pointer (&statuses);
+  if (job->with_reminders && !kb_training_reminders (db, NULL, &result->reminders, error))
+    {
+      status_job_free (result);
+      return NULL;
+    }
+  return result;
 }
 
 static void
@@ -870,6 +902,7 @@ status_cb (GObject      *source,
       show_error (self, error->message);
       return;
     }
+  show_error (self, NULL);
   for (guint i = 0; i < job->statuses->len; i++)
     {
       KbStatusItem *item = g_object_new (KB_TYPE_STATUS_ITEM, NULL);
@@ -892,6 +925,7 @@ status_cb (GObject      *source,
       memset (&job->reminders, 0, sizeof job->reminders);
       update_reminders (self);
     }
+  status_job_free (job);
 }
 
 static void
@@ -918,7 +952,7 @@ reload_status (KbTrainingPage *self)
   job->only_overdue = gtk_switch_get_active (self->overdue_only);
   job->with_reminders = self->keeper;
   self->loading++;
-  kb_store_run_async (self->store, NULL, status_job, job, status_job_free, NULL,
+  kb_store_run_async (self->store, NULL, status_job, job, status_job_free, status_job_free,
                       self->load_status, status_cb, self);
 }
 
@@ -1017,7 +1051,7 @@ mark_job (KbDb          *db,
   if (!kb_training_mark (db, job->training_id, (const gint64 *) job->ids->data,
                          (const KbAttendanceMark *) job->marks->data, job->ids->len, error))
     return NULL;
-  return job;
+  return GUINT_TO_POINTER (job->ids->len);
 }
 
 static void
@@ -1026,7 +1060,7 @@ marked_cb (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  MarkJob *job = kb_store_run_finish (KB_STORE (source), result, &error);
+  guint n = GPOINTER_TO_UINT (kb_store_run_finish (KB_STORE (source), result, &error));
   KbTrainingPage *self;
   g_autofree char *text = NULL;
 
@@ -1035,7 +1069,7 @@ marked_cb (GObject      *source,
   self = KB_TRAINING_PAGE (user_data);
   self->pending_jobs--;
   update_unsaved (self);
-  if (job == NULL)
+  if (n == 0)
     {
       /* The marks stay on the sheet, not saved. */
       show_error (self, error->message);
@@ -1043,8 +1077,7 @@ marked_cb (GObject      *source,
     }
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%u mark saved and recorded in the journal",
-                                       "%u marks saved and recorded in the journal",
-                                       job->ids->len), job->ids->len);
+                                       "%u marks saved and recorded in the journal", n), n);
   page_toast (self, text);
   /* KbStore::changed reloads the sheet. */
 }
@@ -1292,6 +1325,7 @@ session_changed_cb (KbTrainingPage *self)
   KbOperator *op = kb_session_get_operator (self->session);
   gboolean unlocked = kb_session_get_state (self->session) == KB_SESSION_UNLOCKED;
   gint64 viewer = unlocked && op != NULL ? kb_operator_get_id (op) : 0;
+  const char *warning;
   gint64 *id;
 
   if (viewer == self->viewer)
@@ -1302,6 +1336,15 @@ session_changed_cb (KbTrainingPage *self)
     return;
 
   self->viewer = viewer;
+  /* Set at unlock when the policy only warns: said once as a toast, and
+   * kept on the page. */
+  warning = kb_session_get_training_warning (self->session);
+  if (warning != NULL && warning[0] != '\0')
+    {
+      gtk_label_set_label (GTK_LABEL (self->warning), warning);
+      gtk_widget_set_visible (self->warning, TRUE);
+      page_toast (self, warning);
+    }
   self->keeper = kb_session_has_role (self->session, KB_ROLES_TRAINING_KEEPERS);
   self->officer = kb_session_has_role (self->session, KB_ROLES_OFFICERS);
   self->supervisor_only = !kb_session_has_role (self->session,
@@ -1362,13 +1405,13 @@ static const struct {
   KbCellText text;
   int width;
 } session_columns[] = {
-  { N_("Date and Time"), (KbCellText) cell_when, 190 },
+  { N_("Date and Time"), (KbCellText) cell_when, 186 },
   { N_("Title"), (KbCellText) cell_title, -1 },
-  { N_("Kind"), (KbCellText) cell_kind, 130 },
-  { N_("Place"), (KbCellText) cell_place, 120 },
-  { N_("Trainer"), (KbCellText) cell_trainer, 90 },
-  { N_("Attended / Invited"), (KbCellText) cell_counts, 80 },
-  { N_("Status"), (KbCellText) cell_status, 80 },
+  { N_("Kind"), (KbCellText) cell_kind, 118 },
+  { N_("Place"), (KbCellText) cell_place, 110 },
+  { N_("Trainer"), (KbCellText) cell_trainer, 84 },
+  { N_("Attended"), (KbCellText) cell_counts, 80 },
+  { N_("Status"), (KbCellText) cell_status, 76 },
 };
 
 static const struct {
@@ -1501,7 +1544,7 @@ build_sessions (KbTrainingPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (session_columns); i++)
     add_column (self->sessions_view, _(session_columns[i].title), session_columns[i].text,
                 (KbCellActive) cell_training_active, session_columns[i].width, FALSE);
-  gtk_box_append (GTK_BOX (box), framed (GTK_WIDGET (self->sessions_view), 170));
+  gtk_box_append (GTK_BOX (box), framed (GTK_WIDGET (self->sessions_view), 150));
 
   /* The selected session. */
   self->sheet_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
@@ -1525,28 +1568,24 @@ build_sessions (KbTrainingPage *self)
   self->unsaved_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->unsaved_label), "accent");
   gtk_widget_add_css_class (GTK_WIDGET (self->unsaved_label), "heading");
-  gtk_box_append (GTK_BOX (sheet_head), detail_box);
-  gtk_widget_set_valign (self->invite_button, GTK_ALIGN_END);
-  gtk_widget_set_valign (self->all_present_button, GTK_ALIGN_END);
-  gtk_widget_set_valign (self->save_button, GTK_ALIGN_END);
-  gtk_widget_set_valign (GTK_WIDGET (self->unsaved_label), GTK_ALIGN_END);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->unsaved_label), 8);
-  gtk_box_append (GTK_BOX (sheet_head), GTK_WIDGET (self->unsaved_label));
-  gtk_box_append (GTK_BOX (sheet_head), self->invite_button);
-  gtk_box_append (GTK_BOX (sheet_head), self->all_present_button);
-  gtk_box_append (GTK_BOX (sheet_head), self->save_button);
-  gtk_box_append (GTK_BOX (self->sheet_box), sheet_head);
-
+  /* The details, the sheet's hint, then its buttons. */
+  gtk_box_append (GTK_BOX (self->sheet_box), detail_box);
   self->sheet_hint = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->sheet_hint, 0);
   gtk_label_set_wrap (self->sheet_hint, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->sheet_hint), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->sheet_hint), "caption");
   gtk_box_append (GTK_BOX (self->sheet_box), GTK_WIDGET (self->sheet_hint));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->unsaved_label), TRUE);
+  gtk_label_set_xalign (self->unsaved_label, 0);
+  gtk_box_append (GTK_BOX (sheet_head), GTK_WIDGET (self->unsaved_label));
+  gtk_box_append (GTK_BOX (sheet_head), self->invite_button);
+  gtk_box_append (GTK_BOX (sheet_head), self->all_present_button);
+  gtk_box_append (GTK_BOX (sheet_head), self->save_button);
+  gtk_box_append (GTK_BOX (self->sheet_box), sheet_head);
 
   self->sheet = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->sheet, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->sheet), "rich-list");
   {
     GtkWidget *placeholder = gtk_label_new (_("Nobody is invited yet."));
 

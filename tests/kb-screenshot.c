@@ -20,6 +20,8 @@
 #include "kb-admin-page.h"
 #include "kb-application.h"
 #include "kb-assets-page.h"
+#include "kb-audit-dialogs.h"
+#include "kb-audit-page.h"
 #include "kb-backup-dialogs.h"
 #include "kb-backup-page.h"
 #include "kb-fake-card.h"
@@ -31,6 +33,8 @@
 #include "kb-room-page.h"
 #include "kb-session.h"
 #include "kb-sitting-page.h"
+#include "kb-training-dialogs.h"
+#include "kb-training-page.h"
 #include "kb-usage-dialog.h"
 #include "kb-usage-actions.h"
 #include "kb-usage-page.h"
@@ -64,6 +68,94 @@ spin (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }
+}
+
+/* Training: --show sessions, status or overdue; --select a session;
+ * --fill "marks=PLEA" types marks on its sheet (not saved); --open
+ * training-new (--fill field=text;…, saved only with save=yes),
+ * training-invite (--fill choice=audience|division|named;division=NAME;
+ * check=N1003,N1004;search=TEXT, invited only with save=yes),
+ * training-policy or training-cancel. */
+static void
+training_page_shot (KbWindow   *window,
+                    const char *show,
+                    int         select,
+                    char      **open,
+                    char      **fill)
+{
+  KbTrainingPage *training = KB_TRAINING_PAGE (kb_window_get_page_widget (window, "training"));
+  g_auto(GStrv) pairs = *fill != NULL ? g_strsplit (*fill, ";", -1) : g_new0 (char *, 1);
+  gboolean save = FALSE;
+  GtkWidget *dialog = NULL;
+
+  /* Signing in takes a moment (the password's Argon2id). */
+  for (int i = 0; i < 100 && (kb_training_page_get_busy (training) ||
+                              g_strcmp0 (kb_training_page_get_view (training), "own") == 0); i++)
+    spin (100);
+  spin (300);
+  if (show != NULL)
+    {
+      kb_training_page_show (training, g_str_equal (show, "sessions") ? "sessions" : "status");
+      kb_training_page_set_overdue_only (training, g_str_equal (show, "overdue"));
+    }
+  if (select >= 0)
+    kb_training_page_select (training, select);
+  spin (300);
+  for (int i = 0; i < 50 && kb_training_page_get_busy (training); i++)
+    spin (100);
+
+  if (g_strcmp0 (*open, "training-new") == 0)
+    dialog = kb_training_page_open_schedule (training);
+  else if (g_strcmp0 (*open, "training-invite") == 0)
+    dialog = kb_training_page_open_invite (training);
+  else if (g_strcmp0 (*open, "training-policy") == 0)
+    dialog = kb_training_page_open_policy (training);
+  else if (g_strcmp0 (*open, "training-cancel") == 0)
+    kb_training_page_open_cancel (training);
+  spin (1000);
+
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+      if (g_strv_length (kv) != 2)
+        continue;
+      if (g_str_equal (kv[0], "save"))
+        save = g_str_equal (kv[1], "yes");
+      else if (g_str_equal (kv[0], "marks") && dialog == NULL)
+        for (guint r = 0; kv[1][r] != '\0'; r++)
+          {
+            const char *m = strchr ("PLEA", kv[1][r]);
+
+            if (m != NULL)
+              kb_training_page_set_mark (training, r, (KbAttendanceMark) (m - "PLEA" + 1));
+          }
+      else if (KB_IS_TRAINING_DIALOG (dialog))
+        kb_training_dialog_set_field (KB_TRAINING_DIALOG (dialog), kv[0], kv[1]);
+      else if (KB_IS_INVITE_DIALOG (dialog) && g_str_equal (kv[0], "choice"))
+        kb_invite_dialog_set_choice (KB_INVITE_DIALOG (dialog),
+                                     g_str_equal (kv[1], "named") ? KB_INVITE_NAMED :
+                                     g_str_equal (kv[1], "division") ? KB_INVITE_DIVISION
+                                                                     : KB_INVITE_AUDIENCE);
+      else if (KB_IS_INVITE_DIALOG (dialog) && g_str_equal (kv[0], "division"))
+        kb_invite_dialog_set_division (KB_INVITE_DIALOG (dialog), kv[1]);
+      else if (KB_IS_INVITE_DIALOG (dialog) && g_str_equal (kv[0], "search"))
+        kb_invite_dialog_set_search (KB_INVITE_DIALOG (dialog), kv[1]);
+      else if (KB_IS_INVITE_DIALOG (dialog) && g_str_equal (kv[0], "check"))
+        {
+          g_auto(GStrv) staff = g_strsplit (kv[1], ",", -1);
+
+          for (guint s = 0; staff[s] != NULL; s++)
+            kb_invite_dialog_check (KB_INVITE_DIALOG (dialog), staff[s], TRUE);
+        }
+    }
+  if (save && KB_IS_TRAINING_DIALOG (dialog))
+    kb_training_dialog_save (KB_TRAINING_DIALOG (dialog));
+  else if (save && KB_IS_INVITE_DIALOG (dialog))
+    kb_invite_dialog_invite (KB_INVITE_DIALOG (dialog));
+  spin (1200);
+  g_clear_pointer (fill, g_free);
+  g_clear_pointer (open, g_free);
 }
 
 /* The asset register: --select, then one of the --open values asset-new,
@@ -137,6 +229,104 @@ asset_page_shot (KbWindow   *window,
         kb_asset_dialog_save (KB_ASSET_DIALOG (dialog));
       spin (1500);
     }
+  g_clear_pointer (fill, g_free);
+  g_clear_pointer (open, g_free);
+}
+
+static void
+wait_unlocked (KbWindow *window)
+{
+  for (int i = 0; i < 100 && (kb_window_get_session (window) == NULL ||
+                              kb_session_get_state (kb_window_get_session (window)) !=
+                              KB_SESSION_UNLOCKED); i++)
+    spin (100);
+}
+
+/* The audits: --show=all lists every audit (else this fiscal year's),
+ * --select, then --open audit-new, finding-new (of the selected audit)
+ * or audit-close (reporting it first if it is in progress, then
+ * answering the confirmation: the refusal while findings are open);
+ * --fill types into the form ("link=usage #12" adds a link) and saves
+ * it, unless it says save=no. */
+static void
+audit_page_shot (KbWindow   *window,
+                 const char *show,
+                 int         select,
+                 char      **open,
+                 char      **fill)
+{
+  KbAuditPage *audits = KB_AUDIT_PAGE (kb_window_get_page_widget (window, "audit"));
+  GtkWidget *dialog = NULL;
+  gboolean save = TRUE;
+
+  wait_unlocked (window);
+  spin (300);
+  if (g_strcmp0 (show, "all") == 0)
+    kb_audit_page_set_show_all (audits, TRUE);
+  for (int i = 0; i < 100 && kb_audit_page_get_busy (audits); i++)
+    spin (100);
+  if (select >= 0)
+    kb_audit_page_select (audits, select);
+  spin (300);
+  for (int i = 0; i < 100 && kb_audit_page_get_busy (audits); i++)
+    spin (100);
+  spin (500);
+  if (*open == NULL)
+    return;
+  if (g_str_equal (*open, "audit-new"))
+    dialog = kb_audit_page_open_plan (audits);
+  else if (g_str_equal (*open, "finding-new"))
+    dialog = kb_audit_page_open_finding (audits);
+  else if (g_str_equal (*open, "audit-close") && kb_audit_page_get_selected (audits) != NULL)
+    {
+      GtkWidget *confirm;
+
+      if (kb_audit_get_status (kb_audit_page_get_selected (audits)) == KB_AUDIT_IN_PROGRESS)
+        {
+          kb_audit_page_advance (audits, KB_AUDIT_REPORTED);
+          spin (300);
+          for (int i = 0; i < 100 && kb_audit_page_get_busy (audits); i++)
+            spin (100);
+          spin (500);
+        }
+      confirm = kb_audit_page_advance (audits, KB_AUDIT_CLOSED);
+      if (confirm != NULL)
+        adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "apply");
+      spin (300);
+      for (int i = 0; i < 100 && kb_audit_page_get_busy (audits); i++)
+        spin (100);
+    }
+  for (int i = 0; i < 50 && dialog != NULL &&
+                  !(KB_IS_AUDIT_DIALOG (dialog) ? kb_audit_dialog_get_ready (KB_AUDIT_DIALOG (dialog))
+                                                : kb_finding_dialog_get_ready (KB_FINDING_DIALOG (dialog)));
+       i++)
+    spin (100);
+  if (dialog != NULL && *fill != NULL)
+    {
+      g_auto(GStrv) pairs = g_strsplit (*fill, ";", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+          if (g_strv_length (kv) != 2)
+            continue;
+          if (g_str_equal (kv[0], "save"))
+            save = !g_str_equal (kv[1], "no");
+          else if (KB_IS_AUDIT_DIALOG (dialog))
+            kb_audit_dialog_set_field (KB_AUDIT_DIALOG (dialog), kv[0], kv[1]);
+          else
+            kb_finding_dialog_set_field (KB_FINDING_DIALOG (dialog), kv[0], kv[1]);
+        }
+      for (int i = 0; i < 50 && KB_IS_FINDING_DIALOG (dialog) &&
+                      kb_finding_dialog_get_busy (KB_FINDING_DIALOG (dialog)); i++)
+        spin (100);
+      if (save && KB_IS_AUDIT_DIALOG (dialog))
+        kb_audit_dialog_save (KB_AUDIT_DIALOG (dialog));
+      else if (save)
+        kb_finding_dialog_save (KB_FINDING_DIALOG (dialog));
+    }
+  spin (1500);
   g_clear_pointer (fill, g_free);
   g_clear_pointer (open, g_free);
 }
@@ -500,6 +690,14 @@ main (int   argc,
 
   if (page != NULL && g_str_equal (page, "asset"))
     asset_page_shot (window, show, select, &open, &fill, import_file);
+
+  if (page != NULL && g_str_equal (page, "audit"))
+    audit_page_shot (window, show, select, &open, &fill);
+  if (page != NULL && g_str_equal (page, "training"))
+    {
+      training_page_shot (window, show, select, &open, &fill);
+      select = -1;
+    }
 
   if (select >= 0 && page != NULL &&
       KB_IS_ADMIN_PAGE (kb_window_get_page_widget (window, page)))

@@ -1389,14 +1389,14 @@ kb_audit_advance (KbDb          *db,
   if (to <= audit->status)
     {
       g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
-                   _("“%s” is %s; an audit does not go back to %s"), audit->title,
+                   _("“%s” is at “%s”; an audit does not go back to “%s”"), audit->title,
                    kb_audit_status_get_label (audit->status), kb_audit_status_get_label (to));
       goto out;
     }
   if (to != audit->status + 1)
     {
       g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
-                   _("“%s” is %s; it must be %s first"), audit->title,
+                   _("“%s” is at “%s”; its next step is “%s”"), audit->title,
                    kb_audit_status_get_label (audit->status),
                    kb_audit_status_get_label (audit->status + 1));
       goto out;
@@ -1991,7 +1991,7 @@ kb_finding_save (KbDb                   *db,
   if (audit->status != KB_AUDIT_IN_PROGRESS && audit->status != KB_AUDIT_REPORTED)
     {
       g_set_error (error, KB_STORE_ERROR, KB_STORE_ERROR_REFUSED,
-                   _("“%s” is %s: findings are recorded while an audit is in progress or "
+                   _("“%s” is at “%s”: findings are recorded while an audit is in progress or "
                      "reported"), audit->title, kb_audit_status_get_label (audit->status));
       goto out;
     }

@@ -845,6 +845,44 @@ test_recurrence (Fixture       *fixture,
   assert_verified (db);
 }
 
+/* Closing and planning the next audit are one transaction: when the
+ * next cannot be planned (here a row slipped in behind the app's back
+ * already claims to follow it), the audit stays reported and nothing is
+ * journaled. */
+static void
+test_recurrence_atomic (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  KbDb *db = fixture->db;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KbAudit) audit = NULL;
+  g_autofree char *sql = NULL;
+  gint64 id, entries, next = -1;
+  sqlite3 *raw;
+
+  id = plan_full (db, KB_AUDIT_INTERNAL, "2026-04-01", "2026-09-30", "2026-10-15", 6);
+  advance (db, id, KB_AUDIT_IN_PROGRESS);
+  advance (db, id, KB_AUDIT_REPORTED);
+  raw = kb_test_raw_open (fixture->path);
+  sql = g_strdup_printf ("INSERT INTO audits (kind, title, scope, period_from, period_to,"
+                         " planned_on, previous_id) VALUES ('internal', 'x', 'x', '2026-10-01',"
+                         " '2027-03-31', '2027-04-15', %" G_GINT64_FORMAT ")", id);
+  kb_test_raw_exec (raw, sql);
+  sqlite3_close (raw);
+
+  act (db, "N1001");
+  entries = kb_test_journal_length (db);
+  g_assert_false (kb_audit_advance (db, id, KB_AUDIT_CLOSED, &next, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (next, ==, 0);
+  g_assert_cmpint (kb_test_journal_length (db), ==, entries);
+  audit = get (db, id, NULL);
+  g_assert_cmpint (kb_audit_get_status (audit), ==, KB_AUDIT_REPORTED);
+  g_assert_cmpint (kb_audit_get_closed_at (audit), ==, 0);
+  g_assert_cmpint (count (db, "SELECT count (*) FROM audits"), ==, 2);
+}
+
 /* --- links ---------------------------------------------------------------------------------- */
 
 static gint64
@@ -1278,6 +1316,7 @@ main (int   argc,
   ADD ("/audit/status", test_status);
   ADD ("/audit/closure", test_closure);
   ADD ("/audit/recurrence", test_recurrence);
+  ADD ("/audit/recurrence-atomic", test_recurrence_atomic);
   ADD ("/audit/links", test_links);
   ADD ("/audit/self-audit", test_self_audit);
   ADD ("/audit/overdue", test_overdue);

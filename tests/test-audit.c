@@ -857,12 +857,17 @@ test_recurrence_atomic (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(KbAudit) audit = NULL;
   g_autofree char *sql = NULL;
-  gint64 id, entries, next = -1;
+  gint64 id, f, entries, next = -1;
   sqlite3 *raw;
 
   id = plan_full (db, KB_AUDIT_INTERNAL, "2026-04-01", "2026-09-30", "2026-10-15", 6);
   advance (db, id, KB_AUDIT_IN_PROGRESS);
   advance (db, id, KB_AUDIT_REPORTED);
+  /* A reported audit still takes findings. */
+  f = record (db, id, "N1003", NULL, NULL, 0);
+  act (db, "N1001");
+  g_assert_true (kb_finding_accept (db, f, "軽微", &error));
+  g_assert_no_error (error);
   raw = kb_test_raw_open (fixture->path);
   sql = g_strdup_printf ("INSERT INTO audits (kind, title, scope, period_from, period_to,"
                          " planned_on, previous_id) VALUES ('internal', 'x', 'x', '2026-10-01',"

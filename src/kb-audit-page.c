@@ -61,6 +61,7 @@ struct _KbAuditPage {
   GtkLabel           *detail_title;
   GtkLabel           *detail_facts;
   GtkLabel           *detail_scope;
+  GtkLabel           *detail_overdue;
   GtkWidget          *warning_box;
   GtkLabel           *warning_label;
   GtkWidget          *start_button;
@@ -235,7 +236,7 @@ audit_status (KbAudit *a)
 static char *
 audit_open (KbAudit *a)
 {
-  return g_strdup_printf ("%u / %u", kb_audit_get_n_open_findings (a), kb_audit_get_n_findings (a));
+  return g_strdup_printf ("%u/%u", kb_audit_get_n_open_findings (a), kb_audit_get_n_findings (a));
 }
 
 static const char *
@@ -571,10 +572,7 @@ update_detail (KbAuditPage *self)
   gtk_label_set_label (self->detail_scope, kb_audit_get_scope (a) != NULL ? kb_audit_get_scope (a) : "");
   gtk_widget_set_visible (GTK_WIDGET (self->detail_scope),
                           kb_audit_get_scope (a) != NULL && kb_audit_get_scope (a)[0] != '\0');
-  if (kb_audit_get_overdue (a))
-    gtk_widget_add_css_class (GTK_WIDGET (self->detail_facts), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->detail_facts), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_overdue), kb_audit_get_overdue (a));
 
   gtk_widget_set_visible (self->start_button, self->planner && status == KB_AUDIT_PLANNED);
   gtk_widget_set_visible (self->report_button, self->recorder && status == KB_AUDIT_IN_PROGRESS);
@@ -1217,14 +1215,14 @@ static const struct {
   KbCellText text;
   int width;
 } audit_columns[] = {
-  { N_("Kind"), (KbCellText) audit_kind, 120 },
+  { N_("Kind"), (KbCellText) audit_kind, 104 },
   { N_("Title"), (KbCellText) audit_title, -1 },
-  { N_("Planned"), (KbCellText) audit_planned, 96 },
-  { N_("Period"), (KbCellText) audit_period, 190 },
-  { N_("Auditors"), (KbCellText) audit_auditors, 150 },
-  { N_("Status"), (KbCellText) audit_status, 110 },
+  { N_("Planned"), (KbCellText) audit_planned, 100 },
+  { N_("Period"), (KbCellText) audit_period, 196 },
+  { N_("Auditors"), (KbCellText) audit_auditors, 120 },
+  { N_("Status"), (KbCellText) audit_status, 124 },
   /* Translators: open findings / all findings */
-  { N_("Open"), (KbCellText) audit_open, 60 },
+  { N_("Open"), (KbCellText) audit_open, 58 },
 };
 
 static const struct {
@@ -1236,8 +1234,8 @@ static const struct {
   { N_("Severity"), (KbCellText) finding_severity, (CellStyle) severity_style, 80 },
   { N_("Description"), (KbCellText) finding_description, NULL, -1 },
   { N_("Responsible"), (KbCellText) finding_responsible, NULL, 110 },
-  { N_("Due"), (KbCellText) finding_due, (CellStyle) finding_style, 96 },
-  { N_("Status"), (KbCellText) finding_status, (CellStyle) finding_style, 110 },
+  { N_("Due"), (KbCellText) finding_due, (CellStyle) finding_style, 104 },
+  { N_("Status"), (KbCellText) finding_status, (CellStyle) finding_style, 120 },
 };
 
 static void
@@ -1382,10 +1380,17 @@ build (KbAuditPage *self)
   self->detail_scope = text_label_new ();
   gtk_widget_add_css_class (GTK_WIDGET (self->detail_scope), "dim-label");
   gtk_box_append (GTK_BOX (self->detail), GTK_WIDGET (self->detail_scope));
+  self->detail_overdue = text_label_new ();
+  gtk_label_set_label (self->detail_overdue,
+                       _("Overdue: not started by its planned date, or a finding is past its "
+                         "due date."));
+  gtk_widget_add_css_class (GTK_WIDGET (self->detail_overdue), "error");
+  gtk_box_append (GTK_BOX (self->detail), GTK_WIDGET (self->detail_overdue));
 
   self->warning_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   gtk_widget_add_css_class (self->warning_box, "card");
   gtk_widget_add_css_class (self->warning_box, "warning");
+  gtk_widget_add_css_class (warning_icon, "warning");
   gtk_widget_set_valign (warning_icon, GTK_ALIGN_START);
   gtk_widget_set_margin_start (warning_icon, 12);
   gtk_widget_set_margin_top (warning_icon, 12);

@@ -902,8 +902,12 @@ invite_build (KbInviteDialog *self)
   audience = g_strdup_printf (_("Its audience: %s"),
                               kb_training_audience_get_label (kb_training_get_audience (self->training)));
   self->choices[KB_INVITE_AUDIENCE] = GTK_CHECK_BUTTON (gtk_check_button_new_with_label (audience));
+  /* The core invites a division's members of the session's audience;
+   * a session for named people takes the whole division. */
   self->choices[KB_INVITE_DIVISION] =
-    GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("Everyone in a division")));
+    GTK_CHECK_BUTTON (gtk_check_button_new_with_label (
+      kb_training_get_audience (self->training) == KB_AUDIENCE_NAMED
+        ? _("Everyone in a division") : _("Its audience in one division")));
   self->choices[KB_INVITE_NAMED] =
     GTK_CHECK_BUTTON (gtk_check_button_new_with_label (_("People by name")));
   for (guint i = 1; i < 3; i++)
@@ -1213,7 +1217,7 @@ policy_build (KbTrainingPolicyDialog *self)
   const char *modes[] = { _("Off"), _("Warn at sign-in"), _("Refuse sign-in"), NULL };
   GtkWidget *grace = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, 420);
+  gtk_window_set_default_size (GTK_WINDOW (self), 560, 340);
   form_window_build (ADW_WINDOW (self), _("Training Enforcement"), _("_Save"),
                      &self->save_button, &self->message, page);
   g_signal_connect_swapped (self->save_button, "clicked",

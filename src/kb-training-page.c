@@ -97,7 +97,7 @@ struct _KbTrainingPage {
   GtkWidget      *cancel_button;
   GtkWidget      *policy_button;
   GtkColumnView  *sessions_view;
-  GtkSingleSelection *selection;
+  GtkSingleSelection *selection; /* the column view's */
   GListStore     *sessions;      /* KbTraining, newest first */
   gint64          selected_id;
 
@@ -129,11 +129,20 @@ struct _KbTrainingPage {
   gboolean        officer;
   gboolean        supervisor_only;
   gboolean        stale;
-  guint           loading;       /* reads that have not arrived */
+  guint           loading;       /* LOADING_…: the newest reads not arrived */
   guint           pending_jobs;  /* changes not finished */
 };
 
 G_DEFINE_FINAL_TYPE (KbTrainingPage, kb_training_page, GTK_TYPE_BOX)
+
+/* A read replaced by a newer one is cancelled and never reports: one flag
+ * per kind of read, not a count. */
+enum {
+  LOADING_SESSIONS = 1 << 0,
+  LOADING_SHEET    = 1 << 1,
+  LOADING_STATUS   = 1 << 2,
+  LOADING_OWN      = 1 << 3,
+};
 
 static const char * const mark_keys = "plea";
 
@@ -659,18 +668,30 @@ attendees_cb (GObject      *source,
   g_autoptr(GListModel) attendees = kb_store_run_finish (KB_STORE (source), result, &error);
   KbTrainingPage *self;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTable *marks;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KB_TRAINING_PAGE (user_data);
-  self->loading--;
+  self->loading &= ~LOADING_SHEET;
   if (attendees == NULL)
     {
       show_error (self, error->message);
       return;
     }
+  marks = pending_of (self, self->sheet_training, FALSE);
   for (guint i = 0; i < g_list_model_get_n_items (attendees); i++)
-    g_ptr_array_add (items, g_list_model_get_item (attendees, i));
+    {
+      KbAttendee *a = g_list_model_get_item (attendees, i);
+      gint64 id = kb_attendee_get_operator_id (a);
+      gpointer mark;
+
+      /* A typed mark the register now holds is saved. */
+      if (marks != NULL && g_hash_table_lookup_extended (marks, &id, NULL, &mark) &&
+          GPOINTER_TO_INT (mark) == (int) kb_attendee_get_mark (a))
+        g_hash_table_remove (marks, &id);
+      g_ptr_array_add (items, a);
+    }
   g_list_store_splice (self->attendees, 0, g_list_model_get_n_items (G_LIST_MODEL (self->attendees)),
                        items->pdata, items->len);
   update_unsaved (self);
@@ -687,6 +708,7 @@ reload_sheet (KbTrainingPage *self)
   if (t == NULL || self->viewer == 0)
     {
       self->sheet_training = 0;
+      self->loading &= ~LOADING_SHEET;
       g_list_store_remove_all (self->attendees);
       update_unsaved (self);
       return;
@@ -699,7 +721,7 @@ reload_sheet (KbTrainingPage *self)
   self->load_sheet = g_cancellable_new ();
   id = g_new (gint64, 1);
   *id = self->sheet_training;
-  self->loading++;
+  self->loading |= LOADING_SHEET;
   kb_store_run_async (self->store, NULL, attendees_job, id, g_free, g_object_unref,
                       self->load_sheet, attendees_cb, self);
 }
@@ -748,7 +770,7 @@ sessions_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KB_TRAINING_PAGE (user_data);
-  self->loading--;
+  self->loading &= ~LOADING_SESSIONS;
   if (list == NULL)
     {
       show_error (self, error->message);
@@ -796,7 +818,7 @@ reload_sessions (KbTrainingPage *self)
   job = g_new0 (ListJob, 1);
   job->from = g_date_time_to_unix (start);
   job->to = g_date_time_to_unix (end) + 24 * 60 * 60;
-  self->loading++;
+  self->loading |= LOADING_SESSIONS;
   kb_store_run_async (self->reader, NULL, sessions_job, job, g_free, g_object_unref, self->load,
                       sessions_cb, self);
 }
@@ -896,7 +918,7 @@ status_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KB_TRAINING_PAGE (user_data);
-  self->loading--;
+  self->loading &= ~LOADING_STATUS;
   if (job == NULL)
     {
       show_error (self, error->message);
@@ -951,7 +973,7 @@ reload_status (KbTrainingPage *self)
     }
   job->only_overdue = gtk_switch_get_active (self->overdue_only);
   job->with_reminders = self->keeper;
-  self->loading++;
+  self->loading |= LOADING_STATUS;
   kb_store_run_async (self->store, NULL, status_job, job, status_job_free, status_job_free,
                       self->load_status, status_cb, self);
 }
@@ -990,7 +1012,7 @@ own_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = KB_TRAINING_PAGE (user_data);
-  self->loading--;
+  self->loading &= ~LOADING_OWN;
   if (status == NULL)
     {
       adw_status_page_set_description (self->own, error->message);
@@ -1359,7 +1381,7 @@ session_changed_cb (KbTrainingPage *self)
       /* Everyone else: their own status only. */
       id = g_new (gint64, 1);
       *id = viewer;
-      self->loading++;
+      self->loading |= LOADING_OWN;
       kb_store_run_async (self->store, NULL, own_job, id, g_free,
                           (GDestroyNotify) kb_training_status_free, self->cancellable, own_cb,
                           self);
@@ -1758,7 +1780,6 @@ kb_training_page_finalize (GObject *object)
 {
   KbTrainingPage *self = KB_TRAINING_PAGE (object);
 
-  g_clear_object (&self->selection);
   g_clear_object (&self->sessions);
   g_clear_object (&self->attendees);
   g_clear_object (&self->statuses);

@@ -16,6 +16,8 @@
 #include "kb-admin-page.h"
 #include "kb-application.h"
 #include "kb-assets-page.h"
+#include "kb-audit-dialogs.h"
+#include "kb-audit-page.h"
 #include "kb-auth.h"
 #include "kb-backup-dialogs.h"
 #include "kb-backup-page.h"
@@ -29,6 +31,8 @@
 #include "kb-room-page.h"
 #include "kb-session.h"
 #include "kb-sitting-page.h"
+#include "kb-training-dialogs.h"
+#include "kb-training-page.h"
 #include "kb-usage-dialog.h"
 #include "kb-usage-page.h"
 #include "kb-window.h"
@@ -1426,6 +1430,198 @@ test_asset_register_hand_over (Fixture       *f,
   }
 }
 
+/* --- training ---------------------------------------------------------------- */
+
+static gboolean
+training_idle (gpointer data)
+{
+  return !kb_training_page_get_busy (KB_TRAINING_PAGE (data));
+}
+
+typedef struct {
+  KbTrainingPage *page;
+  guint n;
+} TrainingWait;
+
+static gboolean
+training_has_sessions (gpointer data)
+{
+  TrainingWait *w = data;
+
+  return !kb_training_page_get_busy (w->page) &&
+         g_list_model_get_n_items (kb_training_page_get_sessions (w->page)) == w->n;
+}
+
+static gboolean
+training_has_attendees (gpointer data)
+{
+  TrainingWait *w = data;
+
+  return !kb_training_page_get_busy (w->page) &&
+         g_list_model_get_n_items (kb_training_page_get_attendees (w->page)) == w->n &&
+         gtk_list_box_get_row_at_index (kb_training_page_get_sheet (w->page), w->n - 1) != NULL;
+}
+
+static gboolean
+training_saved (gpointer data)
+{
+  return !kb_training_page_get_busy (KB_TRAINING_PAGE (data)) &&
+         kb_training_page_get_n_unsaved (KB_TRAINING_PAGE (data)) == 0;
+}
+
+static gboolean
+pointer_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Presses @keyval on the attendance sheet, as the keyboard does. */
+static void
+sheet_press (KbTrainingPage *page,
+             guint           keyval)
+{
+  GtkWidget *sheet = GTK_WIDGET (kb_training_page_get_sheet (page));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (sheet);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
+    }
+  g_assert_true (handled);
+}
+
+static const KbTrainingStatus *
+status_of (KbTrainingPage *page,
+           const char     *staff)
+{
+  for (guint i = 0; i < kb_training_page_get_n_status (page); i++)
+    {
+      const KbTrainingStatus *s = kb_training_page_get_status (page, i);
+
+      if (g_str_equal (s->staff_number, staff))
+        return s;
+    }
+  g_error ("%s is not in the training status list", staff);
+  return NULL;
+}
+
+/* A trainer schedules this fiscal year's training through the form,
+ * invites a division, marks the room with the keyboard and saves once:
+ * the status says who has been trained this year. */
+static void
+test_training_fiscal_year (Fixture       *f,
+                           gconstpointer  data)
+{
+  KbTrainingPage *page = KB_TRAINING_PAGE (kb_window_get_page_widget (f->window, "training"));
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  static const KbAttendanceMark expected[] = {
+    KB_MARK_PRESENT, KB_MARK_LATE, KB_MARK_ABSENT, KB_MARK_EXCUSED, KB_MARK_PRESENT,
+  };
+  TrainingWait w = { page, 0 };
+  KbTrainingDialog *dialog;
+  KbInviteDialog *invite;
+  g_autoptr(KbDb) db = NULL;
+  GtkListBoxRow *row;
+
+  /* The trainer of the demo office. */
+  sign_in (f, "N1002");
+  kb_window_show_page (f->window, "training");
+  g_assert_true (wait_for (training_idle, page));
+  g_assert_cmpstr (kb_training_page_get_view (page), ==, "sessions");
+  g_assert_true (wait_for (training_has_sessions, &w));
+
+  dialog = KB_TRAINING_DIALOG (kb_training_page_open_schedule (page));
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (wait_for ((Condition) kb_training_dialog_get_ready, dialog));
+  /* Nothing typed: the title says so, and the dialog stays. */
+  kb_training_dialog_save (dialog);
+  while (kb_training_dialog_get_busy (dialog))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (kb_training_dialog_get_error (dialog, KB_FIELD_TITLE));
+
+  /* Started already, so that it can be marked at once. */
+  g_assert_true (kb_training_dialog_set_field (dialog, KB_FIELD_TITLE, "住基ネット年度当初研修"));
+  g_assert_true (kb_training_dialog_set_field (dialog, "kind", "fiscal-year"));
+  g_assert_true (kb_training_dialog_set_field (dialog, "date", today));
+  g_assert_true (kb_training_dialog_set_field (dialog, "start", "00:00"));
+  g_assert_true (kb_training_dialog_set_field (dialog, "end", "00:30"));
+  g_assert_true (kb_training_dialog_set_field (dialog, KB_FIELD_PLACE, "本庁舎 3階 第1会議室"));
+  g_assert_true (kb_training_dialog_set_field (dialog, KB_FIELD_TRAINER, "N1002"));
+  /* Named people: a division's invitation takes all its members. */
+  g_assert_true (kb_training_dialog_set_field (dialog, KB_FIELD_AUDIENCE, "named"));
+  kb_training_dialog_save (dialog);
+  g_assert_true (wait_for (pointer_gone, &dialog));
+  w.n = 1;
+  g_assert_true (wait_for (training_has_sessions, &w));
+  kb_training_page_select (page, 0);
+
+  /* Invite a division: 市町村課 has five active members. */
+  invite = KB_INVITE_DIALOG (kb_training_page_open_invite (page));
+  g_assert_nonnull (invite);
+  g_object_add_weak_pointer (G_OBJECT (invite), (gpointer *) &invite);
+  g_assert_true (wait_for ((Condition) kb_invite_dialog_get_ready, invite));
+  kb_invite_dialog_set_choice (invite, KB_INVITE_DIVISION);
+  g_assert_true (kb_invite_dialog_set_division (invite, "市町村課"));
+  kb_invite_dialog_invite (invite);
+  g_assert_true (wait_for (pointer_gone, &invite));
+  w.n = 5;
+  if (!wait_for (training_has_attendees, &w))
+    g_error ("the sheet has %u people, expected 5 (%s)",
+             g_list_model_get_n_items (kb_training_page_get_attendees (page)),
+             kb_training_page_get_error (page));
+
+  /* The keyboard: P, L, A, E each mark the focused row and move on. */
+  row = gtk_list_box_get_row_at_index (kb_training_page_get_sheet (page), 0);
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  sheet_press (page, GDK_KEY_p);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (
+    kb_training_page_get_sheet (page), 1))));
+  sheet_press (page, GDK_KEY_L);
+  sheet_press (page, GDK_KEY_a);
+  sheet_press (page, GDK_KEY_e);
+  g_assert_cmpuint (kb_training_page_get_n_unsaved (page), ==, 4);
+  /* The last one by the button; nothing is saved yet. */
+  kb_training_page_mark_unmarked_present (page);
+  g_assert_cmpuint (kb_training_page_get_n_unsaved (page), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (kb_training_page_get_shown_mark (page, i), ==, expected[i]);
+  db = open_db_read_only (f);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM attendance WHERE mark IS NOT NULL", NULL),
+                   ==, 0);
+
+  /* One save, one transaction, one journal entry per mark. */
+  kb_training_page_save_attendance (page);
+  g_assert_true (wait_for (training_saved, page));
+  g_assert_null (kb_training_page_get_error (page));
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(KbAttendee) a = g_list_model_get_item (kb_training_page_get_attendees (page), i);
+
+      g_assert_cmpint (kb_attendee_get_mark (a), ==, expected[i]);
+    }
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM attendance WHERE mark IS NOT NULL", NULL),
+                   ==, 5);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM journal WHERE kind = ?1",
+                              "attendance.mark"), ==, 5);
+
+  /* The status: present and late count, absent and excused do not. */
+  kb_training_page_show (page, "status");
+  g_assert_true (wait_for (training_idle, page));
+  g_assert_true (status_of (page, "N1001")->this_year_done);
+  g_assert_true (status_of (page, "N1002")->this_year_done);
+  g_assert_false (status_of (page, "N1003")->this_year_done);
+  g_assert_false (status_of (page, "N1004")->this_year_done);
+  g_assert_true (status_of (page, "N1004")->invited_this_year);
+  g_assert_true (status_of (page, "N1005")->this_year_done);
+  g_assert_false (status_of (page, "N2001")->invited_this_year);
+}
+
 /* --- the equipment-room log ------------------------------------------------ */
 
 static gboolean
@@ -1996,6 +2192,245 @@ test_asset_disposal_decision (Fixture       *f,
   g_assert_null (kb_assets_page_decide (page, TRUE));
 }
 
+/* --- audits ---------------------------------------------------------------- */
+
+static gboolean
+audit_page_idle (gpointer data)
+{
+  return !kb_audit_page_get_busy (KB_AUDIT_PAGE (data));
+}
+
+typedef struct {
+  KbAuditPage *page;
+  guint n_audits;
+  KbAuditStatus status;
+  guint n_findings;
+  guint n_open;
+} AuditWait;
+
+/* The page shows @n_audits, the selected one in @status with @n_findings
+ * of which @n_open are open. */
+static gboolean
+audit_page_shows (gpointer data)
+{
+  AuditWait *w = data;
+  KbAudit *a = kb_audit_page_get_selected (w->page);
+  GListModel *findings = kb_audit_page_get_findings (w->page);
+  guint open = 0;
+
+  if (kb_audit_page_get_busy (w->page) || a == NULL ||
+      g_list_model_get_n_items (kb_audit_page_get_audits (w->page)) != w->n_audits ||
+      kb_audit_get_status (a) != w->status ||
+      g_list_model_get_n_items (findings) != w->n_findings)
+    return FALSE;
+  for (guint i = 0; i < w->n_findings; i++)
+    {
+      g_autoptr(KbFinding) f = g_list_model_get_item (findings, i);
+
+      open += kb_finding_get_status (f) == KB_FINDING_OPEN;
+    }
+  return open == w->n_open;
+}
+
+static void
+wait_audit (KbAuditPage   *page,
+            guint          n_audits,
+            KbAuditStatus  status,
+            guint          n_findings,
+            guint          n_open)
+{
+  AuditWait w = { page, n_audits, status, n_findings, n_open };
+
+  if (!wait_for (audit_page_shows, &w))
+    g_error ("the audit page shows %u audits, the selected one %d with %u findings; expected "
+             "%u, %d, %u (%u open)",
+             g_list_model_get_n_items (kb_audit_page_get_audits (page)),
+             kb_audit_page_get_selected (page) != NULL
+             ? (int) kb_audit_get_status (kb_audit_page_get_selected (page)) : -1,
+             g_list_model_get_n_items (kb_audit_page_get_findings (page)), n_audits, status,
+             n_findings, n_open);
+}
+
+static gboolean
+finding_dialog_idle (gpointer data)
+{
+  return !kb_finding_dialog_get_busy (KB_FINDING_DIALOG (data));
+}
+
+static gboolean
+audit_dialog_idle (gpointer data)
+{
+  return !kb_audit_dialog_get_busy (KB_AUDIT_DIALOG (data));
+}
+
+/* The visible message dialog headed @heading, or NULL. */
+static AdwMessageDialog *
+message_dialog (const char *heading)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+refusal_shown (gpointer data)
+{
+  return message_dialog (data) != NULL;
+}
+
+static void
+record_finding (KbAuditPage *page,
+                const char  *severity,
+                const char  *description)
+{
+  KbFindingDialog *dialog = KB_FINDING_DIALOG (kb_audit_page_open_finding (page));
+
+  g_assert_nonnull (dialog);
+  g_assert_true (wait_for ((Condition) kb_finding_dialog_get_ready, dialog));
+  g_assert_true (kb_finding_dialog_set_field (dialog, KB_FIELD_SEVERITY, severity));
+  g_assert_true (kb_finding_dialog_set_field (dialog, KB_FIELD_DESCRIPTION, description));
+  g_assert_true (kb_finding_dialog_set_field (dialog, KB_FIELD_RESPONSIBLE, "N1003"));
+  g_assert_true (kb_finding_dialog_set_field (dialog, KB_FIELD_ACTION, "記録を補い監督者が確認する"));
+  g_assert_true (kb_finding_dialog_set_field (dialog, KB_FIELD_DUE, "2099-12-25"));
+
+  /* A link to a row that does not exist is refused at the field. */
+  kb_finding_dialog_add_link (dialog, "usage #999999");
+  g_assert_true (wait_for (finding_dialog_idle, dialog));
+  g_assert_nonnull (kb_finding_dialog_get_error (dialog, KB_FIELD_LINKS));
+  g_assert_cmpuint (kb_finding_dialog_get_n_links (dialog), ==, 0);
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  kb_finding_dialog_save (dialog);
+  g_assert_true (wait_for (pointer_cleared, &dialog));
+}
+
+/* The issue's "done when": a security officer plans an internal audit
+ * every six months (an error at the field first), starts it, records two
+ * findings, cannot close it while they are open, closes them with
+ * evidence, closes the audit, and sees the next one planned. */
+static void
+test_audit_cycle (Fixture       *f,
+                  gconstpointer  data)
+{
+  KbAuditPage *page = KB_AUDIT_PAGE (kb_window_get_page_widget (f->window, "audit"));
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr(KbDb) db = NULL;
+  KbAuditDialog *plan;
+  GtkWidget *dialog;
+  AdwMessageDialog *refusal;
+  gint64 journal, first_id;
+  GDate next;
+  char next_day[16];
+
+  kb_window_show_page (f->window, "audit");
+  kb_audit_page_set_show_all (page, TRUE);
+  g_assert_true (wait_for (audit_page_idle, page));
+  g_assert_false (kb_audit_page_get_refused (page));
+  g_assert_cmpuint (g_list_model_get_n_items (kb_audit_page_get_audits (page)), ==, 0);
+
+  plan = KB_AUDIT_DIALOG (kb_audit_page_open_plan (page));
+  g_assert_nonnull (plan);
+  g_assert_true (wait_for ((Condition) kb_audit_dialog_get_ready, plan));
+  g_assert_true (kb_audit_dialog_set_field (plan, "kind", "internal"));
+  g_assert_true (kb_audit_dialog_set_field (plan, KB_FIELD_SCOPE, "端末使用管理簿、情報資産管理簿"));
+  g_assert_true (kb_audit_dialog_set_field (plan, KB_FIELD_PERIOD_FROM, "2026-04-01"));
+  g_assert_true (kb_audit_dialog_set_field (plan, KB_FIELD_PERIOD_TO, "2026-09-30"));
+  g_assert_true (kb_audit_dialog_set_field (plan, KB_FIELD_PLANNED, today));
+  g_assert_true (kb_audit_dialog_set_field (plan, KB_FIELD_RECURRENCE, "6"));
+  g_assert_true (kb_audit_dialog_set_field (plan, KB_FIELD_AUDITORS, "N2003"));
+
+  /* No title: refused at that field, nothing written. */
+  journal = count_journal (f->path);
+  kb_audit_dialog_save (plan);
+  g_assert_true (wait_for (audit_dialog_idle, plan));
+  g_assert_nonnull (kb_audit_dialog_get_error (plan, KB_FIELD_TITLE));
+  g_assert_null (kb_audit_dialog_get_error (plan, KB_FIELD_AUDITORS));
+  g_assert_cmpint (count_journal (f->path), ==, journal);
+
+  g_assert_true (kb_audit_dialog_set_field (plan, KB_FIELD_TITLE, "住基ネット 内部監査（上期）"));
+  g_object_add_weak_pointer (G_OBJECT (plan), (gpointer *) &plan);
+  kb_audit_dialog_save (plan);
+  g_assert_true (wait_for (pointer_cleared, &plan));
+
+  /* Planned, and selected. */
+  wait_audit (page, 1, KB_AUDIT_PLANNED, 0, 0);
+  first_id = kb_audit_get_id (kb_audit_page_get_selected (page));
+  g_assert_cmpint (kb_audit_get_recurrence_months (kb_audit_page_get_selected (page)), ==, 6);
+  g_assert_null (kb_audit_page_open_finding (page));   /* not before it starts */
+
+  kb_audit_page_advance (page, KB_AUDIT_IN_PROGRESS);
+  wait_audit (page, 1, KB_AUDIT_IN_PROGRESS, 0, 0);
+  record_finding (page, "high", "監督者の確認がない端末使用記録がある");
+  wait_audit (page, 1, KB_AUDIT_IN_PROGRESS, 1, 1);
+  record_finding (page, "low", "研修資料の版が古い");
+  wait_audit (page, 1, KB_AUDIT_IN_PROGRESS, 2, 2);
+  kb_audit_page_advance (page, KB_AUDIT_REPORTED);
+  wait_audit (page, 1, KB_AUDIT_REPORTED, 2, 2);
+
+  /* Not while findings are open: the refusal is shown, nothing changes. */
+  dialog = kb_audit_page_advance (page, KB_AUDIT_CLOSED);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  g_assert_true (wait_for (refusal_shown, (gpointer) "The Audit Stays Open"));
+  refusal = message_dialog ("The Audit Stays Open");
+  gtk_window_destroy (GTK_WINDOW (refusal));
+  wait_audit (page, 1, KB_AUDIT_REPORTED, 2, 2);
+
+  /* Each finding closed with its evidence. */
+  for (guint i = 0; i < 2; i++)
+    {
+      GListModel *findings = kb_audit_page_get_findings (page);
+      GtkEditable *evidence;
+      guint open = 0;
+
+      while (open < g_list_model_get_n_items (findings))
+        {
+          g_autoptr(KbFinding) finding = g_list_model_get_item (findings, open);
+
+          if (kb_finding_get_status (finding) == KB_FINDING_OPEN)
+            break;
+          /* Nothing to close on a closed one. */
+          g_assert_null (kb_audit_page_finding_action (page, open, "close"));
+          open++;
+        }
+      dialog = kb_audit_page_finding_action (page, open, "close");
+      g_assert_nonnull (dialog);
+      g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
+                                                               "apply"));
+      evidence = g_object_get_data (G_OBJECT (dialog), "reason");
+      gtk_editable_set_text (evidence, "是正報告書（令和8年12月）で確認");
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+      wait_audit (page, 1, KB_AUDIT_REPORTED, 2, 1 - i);
+    }
+
+  /* Closed; the next one planned six months on, and selected. */
+  dialog = kb_audit_page_advance (page, KB_AUDIT_CLOSED);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  wait_audit (page, 2, KB_AUDIT_PLANNED, 0, 0);
+  g_assert_cmpint (kb_audit_get_id (kb_audit_page_get_selected (page)), !=, first_id);
+  g_date_clear (&next, 1);
+  g_date_set_parse (&next, today);
+  kb_date_add_months_clamped (&next, 6);
+  g_date_strftime (next_day, sizeof next_day, "%Y-%m-%d", &next);
+  g_assert_cmpstr (kb_audit_get_planned_on (kb_audit_page_get_selected (page)), ==, next_day);
+  g_assert_cmpint (kb_audit_get_recurrence_months (kb_audit_page_get_selected (page)), ==, 6);
+
+  db = open_db_read_only (f);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM journal WHERE kind = ?1", "audit.plan"),
+                   ==, 2);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM journal WHERE kind = ?1", "audit.close"),
+                   ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM journal WHERE kind = ?1",
+                              "finding.record"), ==, 2);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM journal WHERE kind = ?1",
+                              "finding.close"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2076,6 +2511,10 @@ main (int   argc,
 
   g_test_add ("/ui/room/visitor", Fixture, NULL, usage_setup, test_room_visitor,
               fixture_teardown);
+  g_test_add ("/ui/training/fiscal-year", Fixture, NULL, usage_setup,
+              test_training_fiscal_year, fixture_teardown);
+  g_test_add ("/ui/audit/plan-findings-close-next", Fixture, NULL, fixture_setup,
+              test_audit_cycle, fixture_teardown);
 
   {
     int status = g_test_run ();

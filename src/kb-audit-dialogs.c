@@ -23,6 +23,7 @@
 #include "kb-error.h"
 #include "kb-store-jobs.h"
 #include "kb-training.h"
+#include "kb-usage.h"
 
 /* --- shared ---------------------------------------------------------------- */
 
@@ -750,15 +751,57 @@ found_free (gpointer data)
   g_free (f);
 }
 
+/* What is asked for when a link is typed or searched. */
+typedef struct {
+  char   *text;
+  gint64  viewer;
+} LinkQuery;
+
+static void
+link_query_free (gpointer data)
+{
+  LinkQuery *q = data;
+
+  g_free (q->text);
+  g_free (q);
+}
+
+/* Whether the row is there (and the viewer may read it). Rows of the
+ * other registers are checked by the core when the finding is saved. */
+static gboolean
+row_exists (KbDb       *db,
+            const char *entity,
+            gint64      id,
+            gint64      viewer)
+{
+  if (g_str_equal (entity, "usage"))
+    {
+      g_autoptr(KbUsageEntry) entry = kb_usage_get (db, viewer, id, NULL);
+
+      return entry != NULL;
+    }
+  if (g_str_equal (entity, "asset"))
+    {
+      g_autoptr(KbAsset) asset = kb_assets_get (db, id, NULL, NULL);
+
+      return asset != NULL;
+    }
+  return TRUE;
+}
+
 static Found *
 found_new (KbDb       *db,
            const char *entity,
-           gint64      id)
+           gint64      id,
+           gint64      viewer)
 {
   KbFindingLink link = { entity, id };
-  char *description = kb_finding_link_describe (db, &link);
+  char *description;
   Found *f;
 
+  if (!row_exists (db, entity, id, viewer))
+    return NULL;
+  description = kb_finding_link_describe (db, &link);
   if (description == NULL)
     return NULL;
   f = g_new0 (Found, 1);
@@ -814,7 +857,8 @@ resolve_job (KbDb          *db,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autofree char *text = g_strstrip (g_strdup (data));
+  LinkQuery *q = data;
+  g_autofree char *text = g_strstrip (g_strdup (q->text));
   g_auto(GStrv) words = g_strsplit_set (text, " \t", 2);
   g_autofree char *entity = NULL;
   const char *what;
@@ -842,7 +886,7 @@ resolve_job (KbDb          *db,
                           _("“%s” names no row: give its number, such as “usage #123”."), text);
       return NULL;
     }
-  f = found_new (db, entity, id);
+  f = found_new (db, entity, id, q->viewer);
   if (f == NULL)
     kb_set_field_error (error, KB_FIELD_LINKS, KB_FIELD_ERROR_INVALID,
                         _("There is no “%s” in the registers."), text);
@@ -857,7 +901,8 @@ search_job (KbDb          *db,
             GCancellable  *cancellable,
             GError       **error)
 {
-  const char *text = data;
+  LinkQuery *q = data;
+  const char *text = q->text;
   GPtrArray *found = g_ptr_array_new_with_free_func (found_free);
   KbAssetFilter filter = KB_ASSET_FILTER_INIT;
   g_autoptr(GListModel) assets = NULL;
@@ -865,7 +910,7 @@ search_job (KbDb          *db,
 
   if (id > 0)
     {
-      Found *f = found_new (db, "usage", id);
+      Found *f = found_new (db, "usage", id, q->viewer);
 
       if (f != NULL)
         g_ptr_array_add (found, f);
@@ -876,7 +921,7 @@ search_job (KbDb          *db,
   for (guint i = 0; assets != NULL && i < g_list_model_get_n_items (assets) && found->len < 8; i++)
     {
       g_autoptr(KbAsset) a = g_list_model_get_item (assets, i);
-      Found *f = found_new (db, "asset", kb_asset_get_id (a));
+      Found *f = found_new (db, "asset", kb_asset_get_id (a), q->viewer);
 
       if (f != NULL)
         g_ptr_array_add (found, f);
@@ -918,6 +963,18 @@ struct _KbFindingDialog {
 G_DEFINE_FINAL_TYPE (KbFindingDialog, kb_finding_dialog, ADW_TYPE_WINDOW)
 
 static guint finding_signals[N_SIGNALS];
+
+static LinkQuery *
+link_query_new (KbFindingDialog *self,
+                const char      *text)
+{
+  LinkQuery *q = g_new0 (LinkQuery, 1);
+  KbOperator *op = kb_session_get_operator (self->session);
+
+  q->text = g_strdup (text);
+  q->viewer = op != NULL ? kb_operator_get_id (op) : 0;
+  return q;
+}
 
 static void
 link_remove_cb (GtkButton       *button,
@@ -1006,8 +1063,8 @@ kb_finding_dialog_add_link (KbFindingDialog *self,
 
   form_clear_errors (self->rows, self->message);
   self->resolving++;
-  kb_store_run_async (self->reader, NULL, resolve_job, g_strdup (text), g_free, found_free,
-                      self->cancellable, resolved_cb, self);
+  kb_store_run_async (self->store, NULL, resolve_job, link_query_new (self, text),
+                      link_query_free, found_free, self->cancellable, resolved_cb, self);
 }
 
 static void
@@ -1087,8 +1144,9 @@ link_changed_cb (KbFindingDialog *self)
       return;
     }
   self->searching = g_cancellable_new ();
-  kb_store_run_async (self->reader, NULL, search_job, g_strdup (needle), g_free,
-                      (GDestroyNotify) g_ptr_array_unref, self->searching, searched_cb, self);
+  kb_store_run_async (self->store, NULL, search_job, link_query_new (self, needle),
+                      link_query_free, (GDestroyNotify) g_ptr_array_unref, self->searching,
+                      searched_cb, self);
 }
 
 static void

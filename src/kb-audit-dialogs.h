@@ -11,6 +11,7 @@
 #include "kb-audit.h"
 #include "kb-session.h"
 #include "kb-store.h"
+#include "kb-training.h"   /* KB_FIELD_TITLE, which the audit form shares */
 
 G_BEGIN_DECLS
 

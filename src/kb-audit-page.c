@@ -467,7 +467,7 @@ detail_job (KbDb          *db,
   for (guint i = 0; i < g_list_model_get_n_items (d->findings); i++)
     {
       g_autoptr(KbFinding) f = g_list_model_get_item (d->findings, i);
-      g_autoptr(GArray) links = kb_finding_get_links (f);
+      GArray *links = kb_finding_get_links (f);   /* (transfer none) */
       GString *text = g_string_new (NULL);
       gint64 *key = g_new (gint64, 1);
 
@@ -715,6 +715,7 @@ typedef struct {
 /* What a change left: the next audit, when a close planned one. */
 typedef struct {
   gint64 next_id;
+  KbAuditKind next_kind;
   char *next_planned;
 } Changed;
 
@@ -762,7 +763,10 @@ change_job (KbDb          *db,
           g_autoptr(KbAudit) next = kb_audit_get (db, c->next_id, NULL, NULL);
 
           if (next != NULL)
-            c->next_planned = g_strdup (kb_audit_get_planned_on (next));
+            {
+              c->next_kind = kb_audit_get_kind (next);
+              c->next_planned = g_strdup (kb_audit_get_planned_on (next));
+            }
         }
       break;
     case CHANGE_FINDING_CLOSE:
@@ -810,8 +814,21 @@ changed_cb (GObject      *source,
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
       g_autofree char *message = NULL;
 
-      message = g_strdup_printf (_("Next audit planned for %s"),
-                                 c->next_planned != NULL ? c->next_planned : "");
+      const char *when = c->next_planned != NULL ? c->next_planned : "";
+
+      switch (c->next_kind)
+        {
+        case KB_AUDIT_PRE_USE:
+          message = g_strdup_printf (_("Next pre-use audit planned for %s"), when);
+          break;
+        case KB_AUDIT_EXTERNAL:
+          message = g_strdup_printf (_("Next external audit planned for %s"), when);
+          break;
+        case KB_AUDIT_INTERNAL:
+        default:
+          message = g_strdup_printf (_("Next internal audit planned for %s"), when);
+          break;
+        }
       if (KB_IS_WINDOW (root))
         kb_window_toast (KB_WINDOW (root), message);
       self->selected_id = c->next_id;
@@ -935,7 +952,8 @@ kb_audit_page_finding_action (KbAuditPage *self,
 
   g_return_val_if_fail (KB_IS_AUDIT_PAGE (self), NULL);
 
-  if (f == NULL || !self->recorder)
+  if (f == NULL || !self->recorder ||
+      (kb_finding_get_status (f) == KB_FINDING_OPEN) == g_str_equal (action, "reopen"))
     return NULL;
   if (g_str_equal (action, "close"))
     {
@@ -1049,7 +1067,10 @@ kb_audit_page_open_finding (KbAuditPage *self)
 
   g_return_val_if_fail (KB_IS_AUDIT_PAGE (self), NULL);
 
-  if (a == NULL || !self->recorder)
+  /* Findings are recorded while the audit is under way or reported. */
+  if (a == NULL || !self->recorder ||
+      (kb_audit_get_status (a) != KB_AUDIT_IN_PROGRESS &&
+       kb_audit_get_status (a) != KB_AUDIT_REPORTED))
     return NULL;
   dialog = kb_finding_dialog_new (self->store, self->reader, self->session, kb_audit_get_id (a));
   gtk_window_set_transient_for (GTK_WINDOW (dialog), page_window (self));

@@ -29,6 +29,7 @@
 #include "kb-calendar-page.h"
 #include "kb-error.h"
 #include "kb-training.h"
+#include "kb-training-page.h"
 #include "kb-window.h"
 
 #define N_WEEKS 6
@@ -259,7 +260,28 @@ item_pressed_cb (GtkGestureClick *gesture,
         kb_audit_page_select_id (KB_AUDIT_PAGE (page), id);
     }
   else
-    kb_window_show_page (KB_WINDOW (root), "training");
+    {
+      GtkWidget *page = kb_window_get_page_widget (KB_WINDOW (root), "training");
+
+      kb_window_show_page (KB_WINDOW (root), "training");
+      if (KB_IS_TRAINING_PAGE (page))
+        {
+          GListModel *sessions = kb_training_page_get_sessions (KB_TRAINING_PAGE (page));
+
+          kb_training_page_show (KB_TRAINING_PAGE (page), "sessions");
+          /* The session, if the page lists it (it may show another year). */
+          for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+            {
+              g_autoptr(KbTraining) t = g_list_model_get_item (sessions, i);
+
+              if (kb_training_get_id (t) == id)
+                {
+                  kb_training_page_select (KB_TRAINING_PAGE (page), i);
+                  break;
+                }
+            }
+        }
+    }
 }
 
 static GtkWidget *

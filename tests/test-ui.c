@@ -21,6 +21,7 @@
 #include "kb-auth.h"
 #include "kb-backup-dialogs.h"
 #include "kb-backup-page.h"
+#include "kb-calendar-page.h"
 #include "kb-fake-card.h"
 #include "kb-history-window.h"
 #include "kb-journal-page.h"
@@ -2252,6 +2253,12 @@ wait_audit (KbAuditPage   *page,
 }
 
 static gboolean
+calendar_idle (gpointer data)
+{
+  return !kb_calendar_page_get_busy (KB_CALENDAR_PAGE (data));
+}
+
+static gboolean
 finding_dialog_idle (gpointer data)
 {
   return !kb_finding_dialog_get_busy (KB_FINDING_DIALOG (data));
@@ -2324,6 +2331,7 @@ test_audit_cycle (Fixture       *f,
   GtkWidget *dialog;
   AdwMessageDialog *refusal;
   gint64 journal, first_id;
+  KbCalendarPage *calendar;
   GDate next;
   char next_day[16];
 
@@ -2429,6 +2437,13 @@ test_audit_cycle (Fixture       *f,
                               "finding.record"), ==, 2);
   g_assert_cmpint (query_int (db, "SELECT count (*) FROM journal WHERE kind = ?1",
                               "finding.close"), ==, 2);
+
+  /* The calendar of this month holds the audit closed today. */
+  kb_window_show_page (f->window, "calendar");
+  calendar = KB_CALENDAR_PAGE (kb_window_get_page_widget (f->window, "calendar"));
+  kb_calendar_page_shift (calendar, 0);
+  g_assert_true (wait_for (calendar_idle, calendar));
+  g_assert_cmpuint (kb_calendar_page_get_n_items (calendar), >=, 1);
 }
 
 int

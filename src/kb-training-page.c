@@ -1007,6 +1007,7 @@ own_cb (GObject      *source,
   g_autofree char *first = NULL;
   g_autofree char *year = NULL;
   g_autofree char *text = NULL;
+  const char *warning;
   KbTrainingPage *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1036,9 +1037,13 @@ own_cb (GObject      *source,
   else
     year = g_strdup_printf (status->invited_this_year ? _("%s training: not yet (you are invited)")
                                                       : _("%s training: not yet"), fy);
+  warning = kb_session_get_training_warning (self->session);
   text = g_strdup_printf ("%s\n%s%s%s", first, year,
                           status->overdue ? "\n\n" : "",
-                          status->overdue ? _("Your training is overdue: ask a trainer.") : "");
+                          status->overdue ? (warning != NULL && warning[0] != '\0'
+                                               ? warning
+                                               : _("Your training is overdue: ask a trainer."))
+                                          : "");
   adw_status_page_set_description (self->own, text);
   adw_status_page_set_icon_name (self->own, status->overdue ? "dialog-warning-symbolic"
                                                             : "emblem-ok-symbolic");

@@ -502,7 +502,7 @@ audit_build (KbAuditDialog *self)
   form_row_new (what, self->rows, KB_FIELD_KIND, _("Kind"), GTK_WIDGET (self->kind));
   self->title = form_entry_new (NULL, _("Internal audit, first half"), 100);
   form_row_new (what, self->rows, KB_FIELD_TITLE, _("Title"), GTK_WIDGET (self->title));
-  self->scope = form_entry_new (NULL, _("Terminal usage, assets, equipment room"),
+  self->scope = form_entry_new (NULL, _("Registers and duties audited"),
                                 KB_AUDIT_MAX_SCOPE);
   form_row_new (what, self->rows, KB_FIELD_SCOPE, _("Scope"), GTK_WIDGET (self->scope));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (what));

@@ -84,6 +84,7 @@ struct _KbAuditPage {
 
   gint64              viewer;
   gint64              selected_id;   /* kept across reloads */
+  gint64              want_id;       /* to select once listed (planned, next, calendar) */
   gboolean            planner;
   gboolean            recorder;
   gboolean            officer;
@@ -360,6 +361,8 @@ listed_cb (GObject      *source,
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  if (self->want_id != 0)
+    self->selected_id = self->want_id;
   for (guint i = 0; i < g_list_model_get_n_items (audits); i++)
     {
       KbAudit *a = g_list_model_get_item (audits, i);
@@ -370,11 +373,12 @@ listed_cb (GObject      *source,
     }
   /* An audit asked for that this year's list does not hold (the next
    * one, planned after the fiscal year): the whole plan then. */
-  if (selected == GTK_INVALID_LIST_POSITION && self->selected_id != 0 && !show_all (self))
+  if (selected == GTK_INVALID_LIST_POSITION && self->want_id != 0 && !show_all (self))
     {
       gtk_drop_down_set_selected (self->filter, 1);   /* reloads */
       return;
     }
+  self->want_id = 0;
   self->filling = TRUE;
   g_list_store_splice (self->audits, 0, g_list_model_get_n_items (G_LIST_MODEL (self->audits)),
                        items->pdata, items->len);
@@ -831,7 +835,7 @@ changed_cb (GObject      *source,
         }
       if (KB_IS_WINDOW (root))
         kb_window_toast (KB_WINDOW (root), message);
-      self->selected_id = c->next_id;
+      self->want_id = c->next_id;
     }
   changed_free (c);
   /* KbStore::changed reloads the page. */
@@ -1028,7 +1032,7 @@ audit_saved_cb (GtkWidget   *dialog,
                 gint64       id,
                 KbAuditPage *self)
 {
-  self->selected_id = id;
+  self->want_id = id;
   dialog_saved_cb (self, id);
 }
 
@@ -1177,6 +1181,7 @@ session_changed_cb (KbAuditPage *self)
   self->loading_detail = FALSE;
   self->pending = 0;
   self->selected_id = 0;
+  self->want_id = 0;
   self->filling = TRUE;
   g_list_store_remove_all (self->audits);
   self->filling = FALSE;
@@ -1604,7 +1609,7 @@ kb_audit_page_select_id (KbAuditPage *self,
           return;
         }
     }
-  self->selected_id = audit_id;
+  self->want_id = audit_id;
   reload (self);
 }
 

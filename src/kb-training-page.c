@@ -645,7 +645,8 @@ update_detail (KbTrainingPage *self)
   else
     gtk_label_set_label (self->sheet_hint,
                          _("Up and Down move between people; P, L, E or A marks present, late, "
-                           "excused or absent and moves on; Backspace undoes a mark not saved."));
+                           "excused or absent and moves on; Backspace undoes a mark not saved; "
+                           "Ctrl+S saves."));
   gtk_widget_set_visible (GTK_WIDGET (self->sheet_hint),
                           gtk_label_get_label (self->sheet_hint)[0] != '\0');
 }
@@ -1794,6 +1795,20 @@ kb_training_page_finalize (GObject *object)
   G_OBJECT_CLASS (kb_training_page_parent_class)->finalize (object);
 }
 
+/* Ctrl+S saves the sheet, as it saves a form. */
+static gboolean
+save_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  KbTrainingPage *self = KB_TRAINING_PAGE (widget);
+
+  if (kb_training_page_get_n_unsaved (self) == 0 || self->pending_jobs > 0)
+    return FALSE;
+  kb_training_page_save_attendance (self);
+  return TRUE;
+}
+
 static void
 kb_training_page_class_init (KbTrainingPageClass *klass)
 {
@@ -1803,6 +1818,8 @@ kb_training_page_class_init (KbTrainingPageClass *klass)
   object_class->dispose = kb_training_page_dispose;
   object_class->finalize = kb_training_page_finalize;
   widget_class->map = kb_training_page_map;
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, save_shortcut_cb,
+                                NULL);
 }
 
 static void

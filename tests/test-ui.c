@@ -1495,6 +1495,36 @@ sheet_press (KbTrainingPage *page,
   g_assert_true (handled);
 }
 
+/* Activates the widget's own shortcut for @keyval with @mods. */
+static void
+page_shortcut (GtkWidget       *widget,
+               guint            keyval,
+               GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)) && !found; j++)
+        {
+          g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (sc);
+          GtkShortcutTrigger *want = gtk_keyval_trigger_new (keyval, mods);
+
+          if (gtk_shortcut_trigger_equal (trigger, want))
+            found = gtk_shortcut_action_activate (gtk_shortcut_get_action (sc), 0, widget,
+                                                  gtk_shortcut_get_arguments (sc));
+          g_object_unref (want);
+        }
+    }
+  g_assert_true (found);
+}
+
 static const KbTrainingStatus *
 status_of (KbTrainingPage *page,
            const char     *staff)
@@ -1596,8 +1626,8 @@ test_training_fiscal_year (Fixture       *f,
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM attendance WHERE mark IS NOT NULL", NULL),
                    ==, 0);
 
-  /* One save, one transaction, one journal entry per mark. */
-  kb_training_page_save_attendance (page);
+  /* One save (Ctrl+S), one transaction, one journal entry per mark. */
+  page_shortcut (GTK_WIDGET (page), GDK_KEY_s, GDK_CONTROL_MASK);
   g_assert_true (wait_for (training_saved, page));
   g_assert_null (kb_training_page_get_error (page));
   for (guint i = 0; i < 5; i++)

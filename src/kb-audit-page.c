@@ -1422,6 +1422,7 @@ build (KbAuditPage *self)
   gtk_widget_set_margin_top (warning_icon, 12);
   gtk_box_append (GTK_BOX (self->warning_box), warning_icon);
   self->warning_label = text_label_new ();
+  gtk_widget_add_css_class (GTK_WIDGET (self->warning_label), "warning");
   gtk_widget_set_margin_top (GTK_WIDGET (self->warning_label), 10);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->warning_label), 10);
   gtk_widget_set_margin_end (GTK_WIDGET (self->warning_label), 12);

@@ -195,7 +195,7 @@ kb_session_status_get_label (KbSessionStatus status)
     case KB_SESSION_HELD:
       return _("Held");
     case KB_SESSION_CANCELLED:
-      return _("Cancelled");
+      return C_("training session", "Cancelled");
     default:
       g_return_val_if_reached (NULL);
     }

@@ -22,6 +22,7 @@
 #include "kb-asset-jobs.h"
 #include "kb-backup.h"
 #include "kb-error.h"
+#include "kb-form.h"
 #include "kb-reason-entry.h"
 #include "kb-store-jobs.h"
 #include "kb-window.h"
@@ -212,38 +213,14 @@ fill_dropdown (GtkDropDown  *dropdown,
 static void
 clear_errors (KbAssetDialog *self)
 {
-  GHashTableIter iter;
-  gpointer row;
-
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, &row))
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "");
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->message), FALSE);
+  kb_form_clear_errors (self->rows, self->message);
 }
 
 static void
 show_error (KbAssetDialog *self,
             GError        *error)
 {
-  const char *field = kb_field_error_get_field (error);
-  GtkWidget *row = field != NULL ? g_hash_table_lookup (self->rows, field) : NULL;
-
-  if (row != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-      gtk_widget_add_css_class (row, "error");
-      gtk_widget_grab_focus (row);
-    }
-  else
-    {
-      gtk_label_set_label (self->message, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->message), TRUE);
-    }
+  kb_form_show_error (self->rows, self->message, error);
 }
 
 /* --- choices from the register -------------------------------------------- */
@@ -989,11 +966,7 @@ const char *
 kb_asset_dialog_get_error (KbAssetDialog *self,
                            const char    *field)
 {
-  GtkWidget *row = g_hash_table_lookup (self->rows, field);
-
-  if (row == NULL || !gtk_widget_has_css_class (row, "error"))
-    return NULL;
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  return kb_form_get_error (g_hash_table_lookup (self->rows, field));
 }
 
 const char *

@@ -21,6 +21,7 @@
 #include "kb-assets.h"
 #include "kb-audit-dialogs.h"
 #include "kb-error.h"
+#include "kb-form.h"
 #include "kb-store-jobs.h"
 #include "kb-training.h"
 #include "kb-usage.h"
@@ -78,58 +79,6 @@ form_dropdown_new (const char * const *strings)
 
   gtk_widget_set_size_request (GTK_WIDGET (dropdown), 280, -1);
   return dropdown;
-}
-
-static void
-form_clear_errors (GHashTable *rows,
-                   GtkLabel   *message)
-{
-  GHashTableIter iter;
-  gpointer row;
-  gpointer hint;
-
-  g_hash_table_iter_init (&iter, rows);
-  while (g_hash_table_iter_next (&iter, NULL, &row))
-    {
-      hint = g_object_get_data (G_OBJECT (row), "hint");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), hint != NULL ? hint : "");
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "kb-field-error");
-    }
-  gtk_widget_set_visible (GTK_WIDGET (message), FALSE);
-}
-
-static void
-form_show_error (GHashTable *rows,
-                 GtkLabel   *message,
-                 GError     *error)
-{
-  const char *field = kb_field_error_get_field (error);
-  GtkWidget *row = field != NULL ? g_hash_table_lookup (rows, field) : NULL;
-
-  if (row != NULL)
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
-      gtk_widget_add_css_class (row, "error");
-      gtk_widget_add_css_class (row, "kb-field-error");
-      gtk_widget_grab_focus (row);
-    }
-  else
-    {
-      gtk_label_set_label (message, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (message), TRUE);
-    }
-}
-
-static const char *
-form_get_error (GHashTable *rows,
-                const char *field)
-{
-  GtkWidget *row = g_hash_table_lookup (rows, field);
-
-  if (row == NULL || !gtk_widget_has_css_class (row, "kb-field-error"))
-    return NULL;
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
 
 /* A dialog's frame: header bar with Cancel and the action, the message
@@ -302,7 +251,7 @@ audit_operators_cb (GObject      *source,
   self = KB_AUDIT_DIALOG (user_data);
   if (records == NULL)
     {
-      form_show_error (self->rows, self->message, error);
+      kb_form_show_error (self->rows, self->message, error);
       return;
     }
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)
@@ -390,7 +339,7 @@ planned_cb (GObject      *source,
   audit_set_busy (self, FALSE);
   if (id == NULL)
     {
-      form_show_error (self->rows, self->message, error);
+      kb_form_show_error (self->rows, self->message, error);
       return;
     }
   self->saved_id = *id;
@@ -413,7 +362,7 @@ kb_audit_dialog_save (KbAuditDialog *self)
 
   if (self->busy || !self->ready)
     return;
-  form_clear_errors (self->rows, self->message);
+  kb_form_clear_errors (self->rows, self->message);
   job = g_new0 (PlanJob, 1);
   job->title = entry_text (self->title);
   job->scope = entry_text (self->scope);
@@ -704,7 +653,7 @@ const char *
 kb_audit_dialog_get_error (KbAuditDialog *self,
                            const char    *field)
 {
-  return form_get_error (self->rows, field);
+  return kb_form_get_error (g_hash_table_lookup (self->rows, field));
 }
 
 gboolean
@@ -1042,7 +991,7 @@ resolved_cb (GObject      *source,
   self->resolving--;
   if (f == NULL)
     {
-      form_show_error (self->rows, self->message, error);
+      kb_form_show_error (self->rows, self->message, error);
       return;
     }
   take_link (self, f);
@@ -1061,7 +1010,7 @@ kb_finding_dialog_add_link (KbFindingDialog *self,
 {
   g_return_if_fail (KB_IS_FINDING_DIALOG (self));
 
-  form_clear_errors (self->rows, self->message);
+  kb_form_clear_errors (self->rows, self->message);
   self->resolving++;
   kb_store_run_async (self->store, NULL, resolve_job, link_query_new (self, text),
                       link_query_free, found_free, self->cancellable, resolved_cb, self);
@@ -1164,7 +1113,7 @@ finding_operators_cb (GObject      *source,
   self = KB_FINDING_DIALOG (user_data);
   if (records == NULL)
     {
-      form_show_error (self->rows, self->message, error);
+      kb_form_show_error (self->rows, self->message, error);
       return;
     }
   names = GTK_STRING_LIST (gtk_drop_down_get_model (self->responsible));
@@ -1234,7 +1183,7 @@ finding_saved_cb (GObject      *source,
   gtk_widget_set_sensitive (self->save_button, TRUE);
   if (id == NULL)
     {
-      form_show_error (self->rows, self->message, error);
+      kb_form_show_error (self->rows, self->message, error);
       return;
     }
   g_signal_emit (self, finding_signals[SIGNAL_SAVED], 0, *id);
@@ -1251,7 +1200,7 @@ kb_finding_dialog_save (KbFindingDialog *self)
 
   if (self->busy || !self->ready || self->resolving > 0)
     return;
-  form_clear_errors (self->rows, self->message);
+  kb_form_clear_errors (self->rows, self->message);
   job = g_new0 (FindingJob, 1);
   job->description = entry_text (self->description);
   job->action = entry_text (self->action);
@@ -1499,7 +1448,7 @@ const char *
 kb_finding_dialog_get_error (KbFindingDialog *self,
                              const char      *field)
 {
-  return form_get_error (self->rows, field);
+  return kb_form_get_error (g_hash_table_lookup (self->rows, field));
 }
 
 gboolean

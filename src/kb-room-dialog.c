@@ -15,6 +15,7 @@
 
 #include "kb-admin.h"
 #include "kb-error.h"
+#include "kb-form.h"
 #include "kb-room-dialog.h"
 #include "kb-store-jobs.h"
 
@@ -132,16 +133,7 @@ error_row (KbRoomDialog *self,
 static void
 clear_errors (KbRoomDialog *self)
 {
-  GHashTableIter iter;
-  gpointer row;
-
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, &row))
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "");
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->message), FALSE);
+  kb_form_clear_errors (self->rows, self->message);
 }
 
 static void
@@ -149,19 +141,8 @@ show_error (KbRoomDialog *self,
             GError       *error)
 {
   const char *field = kb_field_error_get_field (error);
-  GtkWidget *row = field != NULL ? error_row (self, field) : NULL;
 
-  if (row != NULL)
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
-      gtk_widget_add_css_class (row, "error");
-      gtk_widget_grab_focus (row);
-    }
-  else
-    {
-      gtk_label_set_label (self->message, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->message), TRUE);
-    }
+  kb_form_show_error_at (field != NULL ? error_row (self, field) : NULL, self->message, error);
 }
 
 static void
@@ -625,11 +606,7 @@ const char *
 kb_room_dialog_get_error (KbRoomDialog *self,
                           const char   *field)
 {
-  GtkWidget *row = error_row (self, field);
-
-  if (row == NULL || !gtk_widget_has_css_class (row, "error"))
-    return NULL;
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  return kb_form_get_error (error_row (self, field));
 }
 
 gboolean

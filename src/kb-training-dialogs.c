@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "kb-error.h"
+#include "kb-form.h"
 #include "kb-reason-entry.h"
 #include "kb-store-jobs.h"
 #include "kb-training-dialogs.h"
@@ -192,16 +193,7 @@ training_error_row (KbTrainingDialog *self,
 static void
 training_clear_errors (KbTrainingDialog *self)
 {
-  GHashTableIter iter;
-  gpointer row;
-
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, &row))
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "");
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->message), FALSE);
+  kb_form_clear_errors (self->rows, self->message);
 }
 
 static void
@@ -209,19 +201,9 @@ training_show_error (KbTrainingDialog *self,
                      GError           *error)
 {
   const char *field = kb_field_error_get_field (error);
-  GtkWidget *row = field != NULL ? training_error_row (self, field) : NULL;
 
-  if (row != NULL)
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
-      gtk_widget_add_css_class (row, "error");
-      gtk_widget_grab_focus (row);
-    }
-  else
-    {
-      gtk_label_set_label (self->message, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->message), TRUE);
-    }
+  kb_form_show_error_at (field != NULL ? training_error_row (self, field) : NULL,
+                         self->message, error);
 }
 
 static void
@@ -548,11 +530,7 @@ const char *
 kb_training_dialog_get_error (KbTrainingDialog *self,
                               const char       *field)
 {
-  GtkWidget *row = g_hash_table_lookup (self->rows, field);
-
-  if (row == NULL || !gtk_widget_has_css_class (row, "error"))
-    return NULL;
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  return kb_form_get_error (g_hash_table_lookup (self->rows, field));
 }
 
 gboolean

@@ -18,6 +18,7 @@
 
 #include "kb-admin.h"
 #include "kb-error.h"
+#include "kb-form.h"
 #include "kb-history-window.h"
 #include "kb-store-jobs.h"
 #include "kb-usage-dialog.h"
@@ -117,36 +118,14 @@ entry_new (const char *text,
 static void
 clear_errors (KbUsageDialog *self)
 {
-  GHashTableIter iter;
-  gpointer row;
-
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, &row))
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), "");
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->message), FALSE);
+  kb_form_clear_errors (self->rows, self->message);
 }
 
 static void
 show_error (KbUsageDialog *self,
             GError        *error)
 {
-  const char *field = kb_field_error_get_field (error);
-  GtkWidget *row = field != NULL ? g_hash_table_lookup (self->rows, field) : NULL;
-
-  if (row != NULL)
-    {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
-      gtk_widget_add_css_class (row, "error");
-      gtk_widget_grab_focus (row);
-    }
-  else
-    {
-      gtk_label_set_label (self->message, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->message), TRUE);
-    }
+  kb_form_show_error (self->rows, self->message, error);
 }
 
 /* --- choices --------------------------------------------------------------- */
@@ -684,11 +663,7 @@ const char *
 kb_usage_dialog_get_error (KbUsageDialog *self,
                            const char    *field)
 {
-  GtkWidget *row = g_hash_table_lookup (self->rows, field);
-
-  if (row == NULL || !gtk_widget_has_css_class (row, "error"))
-    return NULL;
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  return kb_form_get_error (g_hash_table_lookup (self->rows, field));
 }
 
 gboolean
